@@ -1,0 +1,109 @@
+//! Pipeline results → proto messages, with offsets in the requested unit.
+
+use super::pb;
+use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
+use crate::pipeline::types::{Annotation, EntityKind, PhraseKind, Source};
+
+pub fn annotate_response(
+    text: &str,
+    id: String,
+    encoding: OffsetEncoding,
+    annotation: Annotation,
+    lexicon_version: &str,
+) -> pb::AnnotateResponse {
+    let offsets = OffsetConverter::new(text, encoding);
+    let at = |byte: usize| offsets.convert(byte);
+    pb::AnnotateResponse {
+        id,
+        offset_encoding: offset_encoding(encoding) as i32,
+        text_length: at(text.len()),
+        lexicon_version: lexicon_version.to_string(),
+        tokens: annotation
+            .tokens
+            .into_iter()
+            .map(|t| pb::Token {
+                text: text[t.span.clone()].to_string(),
+                pos: t.pos,
+                start: at(t.span.start),
+                end: at(t.span.end),
+            })
+            .collect(),
+        entities: annotation
+            .entities
+            .into_iter()
+            .map(|e| pb::Entity {
+                text: text[e.span.clone()].to_string(),
+                r#type: entity_type(e.kind) as i32,
+                start: at(e.span.start),
+                end: at(e.span.end),
+                confidence: e.confidence,
+                normalized: e.normalized.unwrap_or_default(),
+                numeric: e.numeric.map(|n| pb::NumericValue { value: n.value, unit: n.unit }),
+                position: e.position.unwrap_or_default(),
+                source: source(e.source) as i32,
+            })
+            .collect(),
+        policy_phrases: annotation
+            .policy_phrases
+            .into_iter()
+            .map(|p| pb::PolicyPhrase {
+                text: text[p.span.clone()].to_string(),
+                canonical: p.canonical,
+                category: p.category,
+                kind: phrase_kind(p.kind) as i32,
+                start: at(p.span.start),
+                end: at(p.span.end),
+                phrase_id: p.phrase_id,
+                source: source(p.source) as i32,
+                confidence: p.confidence,
+            })
+            .collect(),
+        keywords: annotation
+            .keywords
+            .into_iter()
+            .map(|k| pb::Keyword { text: k.text, weight: k.weight, pos: k.pos })
+            .collect(),
+    }
+}
+
+pub fn offset_encoding(encoding: OffsetEncoding) -> pb::OffsetEncoding {
+    match encoding {
+        OffsetEncoding::Utf8 => pb::OffsetEncoding::Utf8,
+        OffsetEncoding::Utf16 => pb::OffsetEncoding::Utf16,
+        OffsetEncoding::CodePoint => pb::OffsetEncoding::CodePoint,
+    }
+}
+
+pub fn entity_type(kind: EntityKind) -> pb::EntityType {
+    match kind {
+        EntityKind::Person => pb::EntityType::Person,
+        EntityKind::Location => pb::EntityType::Location,
+        EntityKind::Organization => pb::EntityType::Organization,
+        EntityKind::Date => pb::EntityType::Date,
+        EntityKind::Time => pb::EntityType::Time,
+        EntityKind::Number => pb::EntityType::Number,
+        EntityKind::Money => pb::EntityType::Money,
+        EntityKind::Percent => pb::EntityType::Percent,
+        EntityKind::Document => pb::EntityType::Document,
+        EntityKind::Event => pb::EntityType::Event,
+        EntityKind::Position => pb::EntityType::Position,
+    }
+}
+
+pub fn phrase_kind(kind: PhraseKind) -> pb::PolicyPhraseKind {
+    match kind {
+        PhraseKind::Numbered => pb::PolicyPhraseKind::Numbered,
+        PhraseKind::Formulation => pb::PolicyPhraseKind::Formulation,
+        PhraseKind::Campaign => pb::PolicyPhraseKind::Campaign,
+    }
+}
+
+fn source(source: Source) -> pb::AnnotationSource {
+    match source {
+        Source::Lexicon => pb::AnnotationSource::Lexicon,
+        Source::Rule => pb::AnnotationSource::Rule,
+        Source::Model => pb::AnnotationSource::Model,
+        Source::Discovered => pb::AnnotationSource::Discovered,
+        Source::Request => pb::AnnotationSource::Request,
+    }
+}

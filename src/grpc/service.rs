@@ -1,0 +1,267 @@
+//! The AnnotationService handlers: validate, run the pipeline on a worker,
+//! convert. Each call is one tracing span with method, size, outcome and time.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures_util::{Stream, StreamExt};
+use tonic::{Request, Response, Status, Streaming};
+use tracing::Instrument;
+
+use super::limiter::WorkLimiter;
+use super::pb::annotation_service_server::AnnotationService;
+use super::status::to_rpc_status;
+use super::validate::{ValidRequest, annotate_request, batch_size};
+use super::{convert, pb};
+use crate::pipeline::Annotator;
+use crate::pipeline::offsets::OffsetEncoding;
+use crate::pipeline::types::{EntityKind, PhraseKind};
+use crate::resources::{AnnotatorSlot, JIEBA_VERSION};
+use crate::settings::Settings;
+
+const DEFAULT_PAGE_SIZE: usize = 100;
+const MAX_PAGE_SIZE: usize = 1000;
+
+#[derive(Clone)]
+pub struct AnnotationApi {
+    annotator: AnnotatorSlot,
+    limiter: Arc<WorkLimiter>,
+    settings: Arc<Settings>,
+}
+
+impl AnnotationApi {
+    pub fn new(annotator: AnnotatorSlot, limiter: Arc<WorkLimiter>, settings: Arc<Settings>) -> Self {
+        Self { annotator, limiter, settings }
+    }
+
+    fn annotator(&self) -> Result<Arc<Annotator>, Status> {
+        self.annotator.load_full().ok_or_else(|| Status::unavailable("resources are still loading; retry shortly"))
+    }
+
+    /// Annotates one validated document on a worker thread.
+    async fn run_one(&self, request: ValidRequest, wait: bool) -> Result<pb::AnnotateResponse, Status> {
+        let annotator = self.annotator()?;
+        let job = move || annotate_valid(&annotator, request);
+        if wait { self.limiter.run_waiting(job).await } else { self.limiter.run(job).await }
+    }
+}
+
+fn annotate_valid(annotator: &Annotator, request: ValidRequest) -> pb::AnnotateResponse {
+    let annotation = annotator.annotate(&request.text, &request.options);
+    convert::annotate_response(
+        &request.text,
+        request.id,
+        request.encoding,
+        annotation,
+        annotator.policy().lexicon().version(),
+    )
+}
+
+/// Runs `call` inside a span named for the method and logs how it ended.
+async fn observe<T>(
+    method: &'static str,
+    bytes: usize,
+    call: impl Future<Output = Result<T, Status>>,
+) -> Result<T, Status> {
+    let span = tracing::info_span!("rpc", method, bytes);
+    async move {
+        let started = Instant::now();
+        let result = call.await;
+        let duration_ms = started.elapsed().as_secs_f64() * 1e3;
+        match &result {
+            Ok(_) => tracing::info!(outcome = "OK", duration_ms, "request done"),
+            Err(status) => {
+                tracing::info!(outcome = ?status.code(), duration_ms, message = status.message(), "request failed")
+            }
+        }
+        result
+    }
+    .instrument(span)
+    .await
+}
+
+type ResultStream = Pin<Box<dyn Stream<Item = Result<pb::StreamAnnotateResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl AnnotationService for AnnotationApi {
+    async fn annotate(&self, request: Request<pb::AnnotateRequest>) -> Result<Response<pb::AnnotateResponse>, Status> {
+        let request = request.into_inner();
+        observe("Annotate", request.text.len(), async {
+            let valid = annotate_request(request, &self.settings.limits, "")?;
+            self.run_one(valid, false).await.map(Response::new)
+        })
+        .await
+    }
+
+    async fn batch_annotate(
+        &self,
+        request: Request<pb::BatchAnnotateRequest>,
+    ) -> Result<Response<pb::BatchAnnotateResponse>, Status> {
+        let requests = request.into_inner().requests;
+        let bytes = requests.iter().map(|r| r.text.len()).sum();
+        observe("BatchAnnotate", bytes, async {
+            batch_size(requests.len(), &self.settings.limits)?;
+            let _admission = self.limiter.admit()?;
+            // Documents run side by side on the workers; each fails alone.
+            let jobs = requests.into_iter().enumerate().map(|(i, req)| async move {
+                let result = match annotate_request(req, &self.settings.limits, &format!("requests[{i}].")) {
+                    Ok(valid) => self.run_one(valid, true).await,
+                    Err(status) => Err(status),
+                };
+                let result = match result {
+                    Ok(response) => pb::batch_annotate_result::Result::Response(response),
+                    Err(status) => pb::batch_annotate_result::Result::Error(to_rpc_status(&status)),
+                };
+                pb::BatchAnnotateResult { result: Some(result) }
+            });
+            let results = futures_util::future::join_all(jobs).await;
+            Ok(Response::new(pb::BatchAnnotateResponse { results }))
+        })
+        .await
+    }
+
+    type StreamAnnotateStream = ResultStream;
+
+    async fn stream_annotate(
+        &self,
+        request: Request<Streaming<pb::StreamAnnotateRequest>>,
+    ) -> Result<Response<Self::StreamAnnotateStream>, Status> {
+        let api = self.clone();
+        let in_parallel = self.settings.concurrency.effective_workers();
+        let outputs = request
+            .into_inner()
+            .enumerate()
+            .map(move |(index, item)| {
+                let api = api.clone();
+                async move {
+                    let item = item?;
+                    let Some(req) = item.request else {
+                        let status = super::status::invalid_argument(vec![tonic_types::FieldViolation::new(
+                            "request",
+                            "must be set",
+                        )]);
+                        return Ok(stream_result(index, String::new(), Err(status)));
+                    };
+                    let id = req.id.clone();
+                    let bytes = req.text.len();
+                    let result = observe("StreamAnnotate.item", bytes, async {
+                        let valid = annotate_request(req, &api.settings.limits, "request.")?;
+                        api.run_one(valid, true).await
+                    })
+                    .await;
+                    Ok(stream_result(index, id, result))
+                }
+            })
+            // In input order, a few documents in flight: once the client stops
+            // reading, the server stops reading too (HTTP/2 flow control).
+            .buffered(in_parallel);
+        Ok(Response::new(Box::pin(outputs)))
+    }
+
+    async fn get_service_info(
+        &self,
+        _request: Request<pb::GetServiceInfoRequest>,
+    ) -> Result<Response<pb::GetServiceInfoResponse>, Status> {
+        let annotator = self.annotator()?;
+        let lexicon = annotator.policy().lexicon();
+        let s = &self.settings;
+        Ok(Response::new(pb::GetServiceInfoResponse {
+            engine_version: crate::ENGINE_VERSION.to_string(),
+            jieba_version: JIEBA_VERSION.to_string(),
+            dictionary_version: crate::resources::DICTIONARY_VERSION.to_string(),
+            model_version: crate::resources::MODEL_VERSION.to_string(),
+            lexicon: Some(pb::LexiconInfo {
+                version: lexicon.version().to_string(),
+                entry_count: lexicon.entries().len() as u32,
+                surface_count: lexicon.surface_count() as u32,
+                entries_by_category: lexicon.counts_by_category().into_iter().collect(),
+                entries_by_kind: lexicon
+                    .counts_by_kind()
+                    .into_iter()
+                    .map(|(k, n)| (k.as_str().to_string(), n))
+                    .collect(),
+                extra_files: lexicon.files().iter().skip(1).cloned().collect(),
+            }),
+            limits: Some(pb::Limits {
+                max_document_bytes: s.limits.max_document_bytes as u64,
+                max_batch_size: s.limits.max_batch_size as u32,
+                max_message_bytes: s.server.max_message_bytes as u64,
+                max_extra_phrases: s.limits.max_extra_phrases as u32,
+                workers: s.concurrency.effective_workers() as u32,
+                max_queued: s.concurrency.max_queued as u32,
+            }),
+            entity_types: EntityKind::ALL.iter().map(|k| convert::entity_type(*k) as i32).collect(),
+            policy_categories: lexicon.counts_by_category().into_keys().collect(),
+            policy_phrase_kinds: PhraseKind::ALL.iter().map(|k| convert::phrase_kind(*k) as i32).collect(),
+            offset_encodings: [OffsetEncoding::Utf8, OffsetEncoding::Utf16, OffsetEncoding::CodePoint]
+                .iter()
+                .map(|e| convert::offset_encoding(*e) as i32)
+                .collect(),
+        }))
+    }
+
+    async fn list_policy_phrases(
+        &self,
+        request: Request<pb::ListPolicyPhrasesRequest>,
+    ) -> Result<Response<pb::ListPolicyPhrasesResponse>, Status> {
+        let req = request.into_inner();
+        let annotator = self.annotator()?;
+        let bad = |field: &str, why: String| {
+            super::status::invalid_argument(vec![tonic_types::FieldViolation::new(field, why)])
+        };
+        let kind = match pb::PolicyPhraseKind::try_from(req.kind) {
+            Ok(pb::PolicyPhraseKind::Unspecified) => None,
+            Ok(pb::PolicyPhraseKind::Numbered) => Some(PhraseKind::Numbered),
+            Ok(pb::PolicyPhraseKind::Formulation) => Some(PhraseKind::Formulation),
+            Ok(pb::PolicyPhraseKind::Campaign) => Some(PhraseKind::Campaign),
+            Err(_) => return Err(bad("kind", format!("unknown value {}", req.kind))),
+        };
+        let page_size = match req.page_size as usize {
+            0 => DEFAULT_PAGE_SIZE,
+            n if n > MAX_PAGE_SIZE => return Err(bad("page_size", format!("must be at most {MAX_PAGE_SIZE}"))),
+            n => n,
+        };
+        let offset: usize = if req.page_token.is_empty() {
+            0
+        } else {
+            req.page_token.parse().map_err(|_| bad("page_token", "is not a token from a previous response".into()))?
+        };
+        let matching: Vec<_> = annotator
+            .policy()
+            .lexicon()
+            .entries()
+            .iter()
+            .filter(|e| req.category.is_empty() || e.category == req.category)
+            .filter(|e| kind.is_none_or(|k| e.kind == k))
+            .collect();
+        let end = (offset + page_size).min(matching.len());
+        let entries = matching
+            .get(offset..end)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| pb::LexiconEntry {
+                id: e.id.clone(),
+                canonical: e.canonical.clone(),
+                variants: e.variants.clone(),
+                kind: convert::phrase_kind(e.kind) as i32,
+                category: e.category.clone(),
+                items: e.items.clone(),
+                note: e.note.clone(),
+            })
+            .collect();
+        Ok(Response::new(pb::ListPolicyPhrasesResponse {
+            entries,
+            next_page_token: if end < matching.len() { end.to_string() } else { String::new() },
+            total_size: matching.len() as u32,
+        }))
+    }
+}
+
+fn stream_result(index: usize, id: String, result: Result<pb::AnnotateResponse, Status>) -> pb::StreamAnnotateResponse {
+    let result = match result {
+        Ok(response) => pb::stream_annotate_response::Result::Response(response),
+        Err(status) => pb::stream_annotate_response::Result::Error(to_rpc_status(&status)),
+    };
+    pb::StreamAnnotateResponse { index: index as u64, id, result: Some(result) }
+}

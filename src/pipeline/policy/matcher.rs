@@ -1,0 +1,225 @@
+//! Leftmost-longest multi-pattern matching of lexicon surfaces over the cleaned
+//! text (line breaks and stray spaces inside a phrase are seen through, comma
+//! width is folded), with spans mapped back to the original.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::lexicon::Lexicon;
+use crate::pipeline::clean::{CleanMode, CleanText, fold_str};
+use crate::pipeline::types::{PhraseKind, PolicyPhrase, Source, Span};
+
+/// A phrase a client sends with one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraPhrase {
+    pub text: String,
+    pub canonical: String,
+    pub category: String,
+    pub kind: PhraseKind,
+}
+
+pub struct PolicyMatcher {
+    lexicon: Lexicon,
+    automaton: AhoCorasick,
+    /// Pattern index → entry index in `lexicon`.
+    pattern_entry: Vec<usize>,
+}
+
+impl PolicyMatcher {
+    pub fn new(lexicon: Lexicon) -> Self {
+        let mut patterns = Vec::new();
+        let mut pattern_entry = Vec::new();
+        for (i, entry) in lexicon.entries().iter().enumerate() {
+            for surface in entry.surfaces() {
+                patterns.push(fold_str(surface, CleanMode::Matching));
+                pattern_entry.push(i);
+            }
+        }
+        let automaton = build_automaton(&patterns);
+        Self { lexicon, automaton, pattern_entry }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Lexicon and request phrases in `view` (a [`CleanMode::Matching`] view), as original spans, sorted and
+    /// non-overlapping (the longer phrase wins; the lexicon wins a tie).
+    pub fn find(&self, view: &CleanText, extra: &[ExtraPhrase]) -> Vec<PolicyPhrase> {
+        let text = view.as_str();
+        let titles = title_spans(text);
+        let mut found: Vec<(Span, PolicyPhrase)> = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let entry = &self.lexicon.entries()[self.pattern_entry[m.pattern().as_usize()]];
+            found.push((
+                m.range(),
+                PolicyPhrase {
+                    span: view.to_original(&m.range()),
+                    canonical: entry.canonical.clone(),
+                    category: entry.category.clone(),
+                    kind: entry.kind,
+                    phrase_id: entry.id.clone(),
+                    source: Source::Lexicon,
+                    confidence: 1.0,
+                },
+            ));
+        }
+        if !extra.is_empty() {
+            let patterns: Vec<String> = extra.iter().map(|p| fold_str(&p.text, CleanMode::Matching)).collect();
+            for m in build_automaton(&patterns).find_iter(text) {
+                let phrase = &extra[m.pattern().as_usize()];
+                found.push((
+                    m.range(),
+                    PolicyPhrase {
+                        span: view.to_original(&m.range()),
+                        canonical: phrase.canonical.clone(),
+                        category: phrase.category.clone(),
+                        kind: phrase.kind,
+                        phrase_id: String::new(),
+                        source: Source::Request,
+                        confidence: 1.0,
+                    },
+                ));
+            }
+        }
+        found.retain(|(span, _)| !inside_any(span, &titles));
+        resolve_overlaps(found)
+    }
+}
+
+fn build_automaton(patterns: &[String]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .expect("lexicon surfaces are plain strings within aho-corasick's size limits")
+}
+
+/// Keeps the longest of overlapping phrases, earlier (lexicon) first on ties.
+pub(crate) fn resolve_overlaps(mut found: Vec<(Span, PolicyPhrase)>) -> Vec<PolicyPhrase> {
+    found.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.len().cmp(&a.0.len())));
+    let mut kept: Vec<(Span, PolicyPhrase)> = Vec::with_capacity(found.len());
+    for (span, phrase) in found {
+        match kept.last() {
+            Some((last, _)) if span.start < last.end => {
+                if span.len() > last.len() {
+                    kept.pop();
+                    kept.push((span, phrase));
+                }
+            }
+            _ => kept.push((span, phrase)),
+        }
+    }
+    kept.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Byte spans of 《…》 titles (nothing inside a title is a policy phrase).
+pub(crate) fn title_spans(text: &str) -> Vec<Span> {
+    const MAX_TITLE_BYTES: usize = 300;
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '《' => open = Some(i),
+            '》' => {
+                if let Some(start) = open.take() {
+                    spans.push(start..i + c.len_utf8());
+                }
+            }
+            _ => {
+                if open.is_some_and(|start| i - start > MAX_TITLE_BYTES) {
+                    open = None;
+                }
+            }
+        }
+    }
+    spans
+}
+
+fn inside_any(span: &Span, titles: &[Span]) -> bool {
+    let idx = titles.partition_point(|t| t.end <= span.start);
+    titles.get(idx).is_some_and(|t| t.start <= span.start && span.end <= t.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::clean::CleanMode;
+
+    fn matcher() -> PolicyMatcher {
+        let mut lexicon = Lexicon::default();
+        lexicon
+            .add_file(
+                "test.toml",
+                r#"
+[lexicon]
+version = "t"
+[[phrase]]
+id = "gjkc"
+canonical = "国际科技创新中心"
+kind = "formulation"
+category = "shanghai"
+variants = ["国际科创中心"]
+[[phrase]]
+id = "kjzlzq"
+canonical = "科技自立自强"
+kind = "formulation"
+category = "science_technology"
+[[phrase]]
+id = "gsp"
+canonical = "高水平科技自立自强"
+kind = "formulation"
+category = "science_technology"
+[[phrase]]
+id = "wen"
+canonical = "稳就业、稳企业、稳市场、稳预期"
+kind = "formulation"
+category = "economy"
+"#,
+            )
+            .unwrap();
+        PolicyMatcher::new(lexicon)
+    }
+
+    fn find(text: &str) -> Vec<(String, String)> {
+        let view = CleanText::with_mode(text, CleanMode::Matching);
+        matcher().find(&view, &[]).into_iter().map(|p| (text[p.span].to_string(), p.canonical)).collect()
+    }
+
+    #[test]
+    fn longest_match_wins_and_variants_map_to_canonical() {
+        let found = find("推进高水平科技自立自强，建设国际科创中心");
+        assert_eq!(
+            found,
+            vec![
+                ("高水平科技自立自强".into(), "高水平科技自立自强".into()),
+                ("国际科创中心".into(), "国际科技创新中心".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn sees_through_breaks_spaces_and_comma_width() {
+        let text = "这是一个很长很长的段落里面有很多很多的文字内容用来测试深刻回答了国\n\n际科技创新中心建设的问题";
+        assert_eq!(find(text)[0].0, "国\n\n际科技创新中心");
+        assert_eq!(find("科技 自立自强")[0].0, "科技 自立自强");
+        assert_eq!(find("要稳就业,稳企业,稳市场,稳预期")[0].0, "稳就业,稳企业,稳市场,稳预期");
+    }
+
+    #[test]
+    fn ignores_phrases_inside_titles() {
+        assert!(find("《关于加快建设国际科技创新中心的意见》").is_empty());
+    }
+
+    #[test]
+    fn request_phrases_are_found_and_marked() {
+        let view = CleanText::with_mode("推进多格合一改革", CleanMode::Matching);
+        let extra = [ExtraPhrase {
+            text: "多格合一".into(),
+            canonical: "多格合一".into(),
+            category: "governance".into(),
+            kind: PhraseKind::Campaign,
+        }];
+        let found = matcher().find(&view, &extra);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].source, Source::Request);
+    }
+}

@@ -1,0 +1,8 @@
+//! Policy phrases (提法): lexicon hits, request phrases and, later, formulations
+//! discovered by their shape.
+
+pub mod lexicon;
+mod matcher;
+
+pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
+pub use matcher::{ExtraPhrase, PolicyMatcher};

@@ -1,0 +1,147 @@
+//! Word segmentation and part-of-speech tags (jieba-rs), with protected spans:
+//! a policy phrase or an entity found earlier is emitted as one token and
+//! jieba only segments the text between them, so it can never split one.
+
+use std::io::BufRead;
+
+use jieba_rs::Jieba;
+
+use super::types::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SegmentationMode {
+    /// Non-overlapping words.
+    #[default]
+    Precise,
+    /// Precise words plus their dictionary sub-words.
+    Search,
+    /// Every dictionary word; tokens overlap.
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentationOptions {
+    pub mode: SegmentationMode,
+    pub hmm: bool,
+}
+
+impl Default for SegmentationOptions {
+    fn default() -> Self {
+        Self { mode: SegmentationMode::Precise, hmm: true }
+    }
+}
+
+/// A span segmentation must keep whole, with the tag its token gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtectedSpan {
+    pub span: Span,
+    pub pos: &'static str,
+}
+
+/// A token of the text that was segmented (not yet mapped to the original).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub span: Span,
+    pub pos: String,
+}
+
+pub struct Segmenter {
+    jieba: Jieba,
+}
+
+impl Segmenter {
+    /// jieba's default dictionary plus domain dictionaries (`word [freq [tag]]`
+    /// per line). Domain words keep names and fixed terms whole.
+    pub fn new(user_dicts: &mut [(&str, &mut dyn BufRead)]) -> Result<Self, String> {
+        let mut jieba = Jieba::new();
+        for (name, dict) in user_dicts.iter_mut() {
+            jieba.load_dict(dict).map_err(|e| format!("{name}: {e}"))?;
+        }
+        Ok(Self { jieba })
+    }
+
+    pub fn jieba(&self) -> &Jieba {
+        &self.jieba
+    }
+
+    /// Segments `text`. `protected` must be sorted and non-overlapping.
+    pub fn segment(&self, text: &str, protected: &[ProtectedSpan], options: SegmentationOptions) -> Vec<Segment> {
+        let mut out = Vec::with_capacity(text.len() / 4);
+        let mut cursor = 0;
+        for p in protected {
+            if p.span.start < cursor {
+                continue;
+            }
+            self.segment_gap(text, cursor..p.span.start, options, &mut out);
+            out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
+            cursor = p.span.end;
+        }
+        self.segment_gap(text, cursor..text.len(), options, &mut out);
+        out
+    }
+
+    fn segment_gap(&self, text: &str, gap: Span, options: SegmentationOptions, out: &mut Vec<Segment>) {
+        if gap.is_empty() {
+            return;
+        }
+        let base = gap.start;
+        let piece = &text[gap];
+        match options.mode {
+            SegmentationMode::Precise => {
+                for t in self.jieba.tag(piece, options.hmm) {
+                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos: t.tag.to_string() });
+                }
+            }
+            SegmentationMode::Search | SegmentationMode::Full => {
+                let tokens = if options.mode == SegmentationMode::Search {
+                    self.jieba.cut_for_search(piece, options.hmm)
+                } else {
+                    self.jieba.cut_all(piece)
+                };
+                for t in tokens {
+                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos: self.word_tag(t.word) });
+                }
+            }
+        }
+    }
+
+    /// The tag jieba gives a word on its own (search and full modes have no tagger).
+    fn word_tag(&self, word: &str) -> String {
+        match self.jieba.tag(word, false).as_slice() {
+            [only] => only.tag.to_string(),
+            _ => "x".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words<'a>(text: &'a str, segments: &[Segment]) -> Vec<&'a str> {
+        segments.iter().map(|s| &text[s.span.clone()]).collect()
+    }
+
+    #[test]
+    fn protected_spans_stay_whole() {
+        let segmenter = Segmenter::new(&mut []).unwrap();
+        let text = "加快建设国际科技创新中心，发展新质生产力";
+        let start = text.find("国际").unwrap();
+        let end = text.find('，').unwrap();
+        let protected = [ProtectedSpan { span: start..end, pos: "nz" }];
+        let segments = segmenter.segment(text, &protected, SegmentationOptions::default());
+        let words = words(text, &segments);
+        assert!(words.contains(&"国际科技创新中心"), "{words:?}");
+        assert_eq!(words.concat(), text);
+    }
+
+    #[test]
+    fn user_dictionary_words_are_single_tokens() {
+        let mut dict: &[u8] = "陈吉宁 100 nr\n".as_bytes();
+        let segmenter = Segmenter::new(&mut [("leaders", &mut dict)]).unwrap();
+        let text = "市委书记陈吉宁出席";
+        let segments =
+            segmenter.segment(text, &[], SegmentationOptions { mode: SegmentationMode::Precise, hmm: false });
+        assert!(words(text, &segments).contains(&"陈吉宁"));
+    }
+}
