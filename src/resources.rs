@@ -11,6 +11,8 @@ use arc_swap::ArcSwapOption;
 
 use crate::pipeline::Annotator;
 use crate::pipeline::keywords::KeywordExtractor;
+use crate::pipeline::ner::EntityRecognizer;
+use crate::pipeline::ner::model::NerModel;
 use crate::pipeline::policy::{Lexicon, LexiconError, PolicyMatcher};
 use crate::pipeline::segment::Segmenter;
 use crate::settings::ResourceSettings;
@@ -48,7 +50,8 @@ pub type AnnotatorSlot = Arc<ArcSwapOption<Annotator>>;
 pub fn load_annotator(settings: &ResourceSettings) -> Result<Annotator, LoadError> {
     let segmenter = Arc::new(load_segmenter(&settings.user_dicts)?);
     let lexicon = load_lexicon(&settings.lexicons)?;
-    Ok(Annotator::new(segmenter, Arc::new(KeywordExtractor::default()), PolicyMatcher::new(lexicon)))
+    let entities = Arc::new(EntityRecognizer::new(NerModel::default()));
+    Ok(Annotator::new(segmenter, entities, Arc::new(KeywordExtractor::default()), PolicyMatcher::new(lexicon)))
 }
 
 /// Re-reads the lexicon files and swaps them in. On error the annotator in

@@ -8,7 +8,7 @@ use super::status::invalid_argument;
 use crate::pipeline::offsets::OffsetEncoding;
 use crate::pipeline::policy::ExtraPhrase;
 use crate::pipeline::segment::{SegmentationMode, SegmentationOptions};
-use crate::pipeline::types::PhraseKind;
+use crate::pipeline::types::{CivilDate, PhraseKind};
 use crate::pipeline::{AnnotateOptions, Features};
 use crate::settings::Limits;
 
@@ -64,9 +64,15 @@ pub fn annotate_request(req: pb::AnnotateRequest, limits: &Limits, field_prefix:
             SegmentationMode::Precise
         }
     };
-    if !req.reference_date.is_empty() && !is_iso_date(&req.reference_date) {
-        violate("reference_date", format!("`{}` is not a date in YYYY-MM-DD form", req.reference_date));
-    }
+    let reference_date = if req.reference_date.is_empty() {
+        None
+    } else {
+        let parsed = CivilDate::parse_iso(&req.reference_date);
+        if parsed.is_none() {
+            violate("reference_date", format!("`{}` is not a date in YYYY-MM-DD form", req.reference_date));
+        }
+        parsed
+    };
     if req.extra_phrases.len() > limits.max_extra_phrases {
         violate(
             "extra_phrases",
@@ -115,6 +121,7 @@ pub fn annotate_request(req: pb::AnnotateRequest, limits: &Limits, field_prefix:
             features: features(req.features),
             segmentation: SegmentationOptions { mode, hmm: segmentation.hmm.unwrap_or(true) },
             extra_phrases,
+            reference_date,
         },
     })
 }
@@ -138,17 +145,6 @@ fn features(f: Option<pb::Features>) -> Features {
         }
         _ => Features::ALL,
     }
-}
-
-fn is_iso_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-    if !(num(y, 4) && num(m, 2) && num(d, 2)) {
-        return false;
-    }
-    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
 }
 
 #[cfg(test)]

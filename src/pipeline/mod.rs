@@ -4,12 +4,15 @@
 //! 1. [`clean`]: cleaned views of the text with a map back to the original;
 //! 2. [`policy`]: policy phrases on the matching view;
 //! 3. [`segment`]: jieba on the segmenting view, phrases kept whole;
-//! 4. [`keywords`]: TF-IDF keywords of the document.
+//! 4. [`ner`]: entities from jieba's tokens and rules; tokens inside an
+//!    entity are merged so segmentation never splits one;
+//! 5. [`keywords`]: keywords of the document.
 //!
 //! Every span leaving this module is a byte range into the original text.
 
 pub mod clean;
 pub mod keywords;
+pub mod ner;
 pub mod offsets;
 pub mod policy;
 pub mod segment;
@@ -19,9 +22,10 @@ use std::sync::Arc;
 
 use clean::{CleanMode, CleanText};
 use keywords::KeywordExtractor;
+use ner::EntityRecognizer;
 use policy::{ExtraPhrase, PolicyMatcher};
-use segment::{ProtectedSpan, SegmentationOptions, Segmenter};
-use types::{Annotation, Token};
+use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter};
+use types::{Annotation, Entity, EntityKind, Span, Token};
 
 /// Which annotators run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +52,8 @@ pub struct AnnotateOptions {
     pub features: Features,
     pub segmentation: SegmentationOptions,
     pub extra_phrases: Vec<ExtraPhrase>,
+    /// Resolves relative dates; `None`: the article's own date, if any.
+    pub reference_date: Option<types::CivilDate>,
 }
 
 /// The POS tag given to a policy phrase kept whole as one token.
@@ -57,30 +63,45 @@ const POLICY_PHRASE_POS: &str = "nz";
 /// every thread.
 pub struct Annotator {
     segmenter: Arc<Segmenter>,
+    entities: Arc<EntityRecognizer>,
     keywords: Arc<KeywordExtractor>,
     policy: PolicyMatcher,
 }
 
 impl Annotator {
-    pub fn new(segmenter: Arc<Segmenter>, keywords: Arc<KeywordExtractor>, policy: PolicyMatcher) -> Self {
-        Self { segmenter, keywords, policy }
+    pub fn new(
+        segmenter: Arc<Segmenter>,
+        entities: Arc<EntityRecognizer>,
+        keywords: Arc<KeywordExtractor>,
+        policy: PolicyMatcher,
+    ) -> Self {
+        Self { segmenter, entities, keywords, policy }
     }
 
     /// The same annotator with another policy matcher (a reloaded lexicon).
     pub fn with_policy(&self, policy: PolicyMatcher) -> Self {
-        Self { segmenter: Arc::clone(&self.segmenter), keywords: Arc::clone(&self.keywords), policy }
+        Self {
+            segmenter: Arc::clone(&self.segmenter),
+            entities: Arc::clone(&self.entities),
+            keywords: Arc::clone(&self.keywords),
+            policy,
+        }
     }
 
     pub fn policy(&self) -> &PolicyMatcher {
         &self.policy
     }
 
+    pub fn entity_recognizer(&self) -> &EntityRecognizer {
+        &self.entities
+    }
+
     pub fn annotate(&self, text: &str, options: &AnnotateOptions) -> Annotation {
         let features = options.features;
         let mut annotation = Annotation::default();
 
-        // Phrases are needed for tokens too: segmentation keeps them whole.
-        let phrases = if features.policy_phrases || features.tokens {
+        // Phrases are needed for tokens and entities too: segmentation keeps them whole.
+        let phrases = if features.policy_phrases || features.tokens || features.entities {
             let view = CleanText::with_mode(text, CleanMode::Matching);
             self.policy.find(&view, &options.extra_phrases)
         } else {
@@ -88,20 +109,34 @@ impl Annotator {
         };
 
         let view = CleanText::new(text);
+        let protected: Vec<ProtectedSpan> = phrases
+            .iter()
+            .map(|p| ProtectedSpan { span: view.from_original(&p.span), pos: POLICY_PHRASE_POS })
+            .filter(|p| !p.span.is_empty())
+            .collect();
+        let precise = SegmentationOptions { mode: SegmentationMode::Precise, ..options.segmentation };
+        let needs_precise = features.entities || (features.tokens && options.segmentation == precise);
+        let mut segments =
+            if needs_precise { self.segmenter.segment(view.as_str(), &protected, precise) } else { Vec::new() };
+
+        let entities = if features.entities {
+            self.entities.recognize(view.as_str(), &segments, options.reference_date)
+        } else {
+            Vec::new()
+        };
         if features.tokens {
-            let protected: Vec<ProtectedSpan> = phrases
-                .iter()
-                .map(|p| ProtectedSpan { span: view.from_original(&p.span), pos: POLICY_PHRASE_POS })
-                .filter(|p| !p.span.is_empty())
-                .collect();
-            annotation.tokens = self
-                .segmenter
-                .segment(view.as_str(), &protected, options.segmentation)
+            if options.segmentation == precise {
+                segments = merge_entity_tokens(segments, &entities, &protected);
+            } else {
+                segments = self.segmenter.segment(view.as_str(), &protected, options.segmentation);
+            }
+            annotation.tokens = segments
                 .into_iter()
                 .map(|s| Token { span: view.to_original(&s.span), pos: s.pos })
                 .filter(|t| !text[t.span.clone()].trim().is_empty())
                 .collect();
         }
+        annotation.entities = entities.into_iter().map(|e| Entity { span: view.to_original(&e.span), ..e }).collect();
         if features.keywords {
             annotation.keywords = self.keywords.extract(self.segmenter.jieba(), view.as_str());
         }
@@ -109,5 +144,82 @@ impl Annotator {
             annotation.policy_phrases = phrases;
         }
         annotation
+    }
+}
+
+/// The tag a token gets when it is a whole entity.
+fn entity_pos(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "nr",
+        EntityKind::Location => "ns",
+        EntityKind::Organization => "nt",
+        EntityKind::Date | EntityKind::Time => "t",
+        EntityKind::Number | EntityKind::Money | EntityKind::Percent => "m",
+        EntityKind::Position => "n",
+        EntityKind::Event | EntityKind::Document => "nz",
+    }
+}
+
+/// Makes each entity one token: tokens inside it are merged, a token crossing
+/// its edge is split there. Titles stay segmented (they hold other entities),
+/// and an entity that would cut a policy phrase is left alone.
+fn merge_entity_tokens(segments: Vec<Segment>, entities: &[Entity], protected: &[ProtectedSpan]) -> Vec<Segment> {
+    let cuts_phrase = |e: &Span| protected.iter().any(|p| p.span.start < e.end && e.start < p.span.end);
+    let mergeable: Vec<&Entity> =
+        entities.iter().filter(|e| e.kind != EntityKind::Document && !cuts_phrase(&e.span)).collect();
+    if mergeable.is_empty() {
+        return segments;
+    }
+    let mut out = Vec::with_capacity(segments.len());
+    let mut next = 0;
+    for seg in segments {
+        while next < mergeable.len() && mergeable[next].span.end <= seg.span.start {
+            next += 1;
+        }
+        let Some(e) = mergeable.get(next).filter(|e| e.span.start < seg.span.end) else {
+            out.push(seg);
+            continue;
+        };
+        if seg.span.start < e.span.start {
+            out.push(Segment { span: seg.span.start..e.span.start, pos: seg.pos.clone() });
+        }
+        if out.last().is_none_or(|last: &Segment| last.span != e.span) {
+            out.push(Segment { span: e.span.clone(), pos: entity_pos(e.kind).to_string() });
+        }
+        if seg.span.end > e.span.end {
+            out.push(Segment { span: e.span.end..seg.span.end, pos: seg.pos });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use types::Source;
+
+    fn seg(text: &str, word: &str, from: usize) -> Segment {
+        let start = from + text[from..].find(word).unwrap();
+        Segment { span: start..start + word.len(), pos: "x".into() }
+    }
+
+    #[test]
+    fn entity_tokens_are_merged_and_crossing_tokens_split() {
+        let text = "市长龚正主持";
+        // jieba might give 市长龚 / 正主持 for an unseen name.
+        let segments = vec![seg(text, "市长龚", 0), seg(text, "正主持", 0)];
+        let person = Entity {
+            span: text.find("龚正").unwrap()..text.find("主").unwrap(),
+            kind: EntityKind::Person,
+            confidence: 0.9,
+            normalized: None,
+            numeric: None,
+            position: None,
+            source: Source::Model,
+        };
+        let merged = merge_entity_tokens(segments, &[person], &[]);
+        let words: Vec<&str> = merged.iter().map(|s| &text[s.span.clone()]).collect();
+        assert_eq!(words, ["市长", "龚正", "主持"]);
+        assert_eq!(merged[1].pos, "nr");
     }
 }

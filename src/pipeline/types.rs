@@ -7,6 +7,42 @@ use serde::Serialize;
 /// A half-open byte range `[start, end)` into the original text.
 pub type Span = Range<usize>;
 
+/// A calendar date (proleptic Gregorian), e.g. the reference date against
+/// which 昨天 or 7月7日 are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CivilDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl CivilDate {
+    /// Parses `YYYY-MM-DD`, checking the day exists in that month.
+    pub fn parse_iso(s: &str) -> Option<CivilDate> {
+        let mut parts = s.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let date = CivilDate { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        date.is_valid().then_some(date)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        (1..=12).contains(&self.month) && self.day >= 1 && self.day <= days_in_month(self.year, self.month)
+    }
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Token {
     pub span: Span,

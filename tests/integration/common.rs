@@ -16,7 +16,6 @@ use tonic::transport::Channel;
 
 pub const ARTICLE_000: &str = include_str!("../fixtures/articles/000_6e77a8c39b008b8e.txt");
 pub const ARTICLE_001: &str = include_str!("../fixtures/articles/001_997f95b8fd1f40f4.txt");
-pub const ARTICLE_002: &str = include_str!("../fixtures/articles/002_2d8b69315731fb98.txt");
 
 /// Loaded once per test binary: jieba's dictionary takes a moment.
 pub fn annotator() -> Arc<Annotator> {

@@ -120,4 +120,6 @@ async fn calls_before_resources_load_are_unavailable() {
     let mut client = server.client().await;
     let status = client.annotate(pb::AnnotateRequest { text: "上海".into(), ..Default::default() }).await.unwrap_err();
     assert_eq!(status.code(), Code::Unavailable);
+    // With no call in flight, shutdown is immediate.
+    assert!(server.shutdown().await < Duration::from_secs(5));
 }
