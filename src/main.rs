@@ -57,6 +57,9 @@ enum Command {
     /// Measure accuracy on labelled data (reads ../shared/data or a given path).
     #[command(subcommand)]
     Eval(tifa::cli::eval::EvalCommand),
+    /// Train models from labelled data (reads ../shared/data or a given path).
+    #[command(subcommand)]
+    Train(tifa::cli::train::TrainCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,13 +108,18 @@ fn main() -> ExitCode {
         Command::Annotate { files, encoding, mode, no_hmm, features } => {
             annotate(&settings, &files, encoding, mode, no_hmm, &features)
         }
-        Command::Eval(command) => match tifa::cli::eval::run(command, &settings) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("tifa eval: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Eval(command) => report("tifa eval", tifa::cli::eval::run(command, &settings)),
+        Command::Train(command) => report("tifa train", tifa::cli::train::run(command)),
+    }
+}
+
+fn report(what: &str, result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{what}: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! `tifa eval`: accuracy against labelled data.
+//! `tifa eval`: accuracy against labelled data. Each kind has its own module.
 
 use std::path::PathBuf;
 
@@ -17,13 +17,24 @@ pub enum EvalCommand {
         #[arg(long)]
         articles: PathBuf,
     },
+    /// Named entities: exact span+type P/R/F1 per type on the held-out split.
+    Ner {
+        /// Folder with the NER corpora, e.g. ../shared/data/ner
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Segmentation: word P/R/F1 on the SIGHAN 2005 MSR test set.
+    Seg {
+        /// Folder with msr_test.utf8 and msr_test_gold.utf8, e.g. ../shared/data/seg
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
     match command {
-        EvalCommand::Policy { gold, articles } => {
-            let _ = (gold, articles, settings);
-            Err("not available yet".into())
-        }
+        EvalCommand::Policy { gold, articles } => super::eval_policy::run(&gold, &articles, settings),
+        EvalCommand::Ner { data } => super::eval_ner::run(&data, settings),
+        EvalCommand::Seg { data } => super::eval_seg::run(&data, settings),
     }
 }

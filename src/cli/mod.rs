@@ -2,3 +2,7 @@
 
 pub mod annotate;
 pub mod eval;
+pub mod eval_ner;
+pub mod eval_policy;
+pub mod eval_seg;
+pub mod train;

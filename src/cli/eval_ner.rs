@@ -1,0 +1,9 @@
+//! `tifa eval ner` (being built).
+
+use std::path::Path;
+
+use crate::settings::Settings;
+
+pub fn run(_data: &Path, _settings: &Settings) -> Result<(), String> {
+    Err("`tifa eval ner` is not available yet".into())
+}
