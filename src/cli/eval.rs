@@ -16,6 +16,9 @@ pub enum EvalCommand {
         /// Folder with the documents named in the gold file, e.g. ../shared/articles
         #[arg(long)]
         articles: PathBuf,
+        /// Measure shape discovery alone: run with an empty lexicon.
+        #[arg(long)]
+        discovery_only: bool,
     },
     /// Named entities: exact span+type P/R/F1 per type on the held-out split.
     Ner {
@@ -33,7 +36,9 @@ pub enum EvalCommand {
 
 pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
     match command {
-        EvalCommand::Policy { gold, articles } => super::eval_policy::run(&gold, &articles, settings),
+        EvalCommand::Policy { gold, articles, discovery_only } => {
+            super::eval_policy::run(&gold, &articles, discovery_only, settings)
+        }
         EvalCommand::Ner { data } => super::eval_ner::run(&data, settings),
         EvalCommand::Seg { data } => super::eval_seg::run(&data, settings),
     }

@@ -5,4 +5,5 @@ pub mod eval;
 pub mod eval_ner;
 pub mod eval_policy;
 pub mod eval_seg;
+pub mod scores;
 pub mod train;

@@ -154,7 +154,7 @@ async fn a_stream_of_many_documents_answers_each_in_order() {
         match out.result.unwrap() {
             pb::stream_annotate_response::Result::Response(r) => {
                 assert_ne!(seen, 123);
-                assert_eq!(r.policy_phrases.len(), 2);
+                assert!(r.policy_phrases.iter().any(|p| p.canonical == "新质生产力"));
             }
             pb::stream_annotate_response::Result::Error(e) => {
                 assert_eq!(seen, 123);

@@ -4,4 +4,5 @@
 mod annotate;
 mod common;
 mod errors;
+mod lexicon;
 mod ops;

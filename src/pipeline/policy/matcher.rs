@@ -4,6 +4,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::discover::discover;
 use super::lexicon::Lexicon;
 use crate::pipeline::clean::{CleanMode, CleanText, fold_str};
 use crate::pipeline::types::{PhraseKind, PolicyPhrase, Source, Span};
@@ -42,8 +43,9 @@ impl PolicyMatcher {
         &self.lexicon
     }
 
-    /// Lexicon and request phrases in `view` (a [`CleanMode::Matching`] view), as original spans, sorted and
-    /// non-overlapping (the longer phrase wins; the lexicon wins a tie).
+    /// Lexicon, request and discovered phrases in `view` (a [`CleanMode::Matching`] view), as original spans, sorted and
+    /// non-overlapping (the longer phrase wins; the lexicon wins a tie;
+    /// discovery only fills what neither found).
     pub fn find(&self, view: &CleanText, extra: &[ExtraPhrase]) -> Vec<PolicyPhrase> {
         let text = view.as_str();
         let titles = title_spans(text);
@@ -81,6 +83,23 @@ impl PolicyMatcher {
                 ));
             }
         }
+        // Leftmost-longest hits of one automaton are sorted and disjoint;
+        // request phrases may overlap them, which only makes discovery skip more.
+        let mut taken: Vec<Span> = found.iter().map(|(span, _)| span.clone()).collect();
+        taken.sort_by_key(|s| s.start);
+        taken.dedup_by(|b, a| {
+            let overlapping = b.start < a.end;
+            if overlapping {
+                a.end = a.end.max(b.end);
+            }
+            overlapping
+        });
+        let mut discovered = discover(text, &taken);
+        for (span, phrase) in &mut discovered {
+            phrase.span = view.to_original(span);
+            phrase.canonical = text[span.clone()].to_string();
+        }
+        found.extend(discovered);
         found.retain(|(span, _)| !inside_any(span, &titles));
         resolve_overlaps(found)
     }

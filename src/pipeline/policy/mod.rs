@@ -1,6 +1,7 @@
 //! Policy phrases (提法): lexicon hits, request phrases and, later, formulations
 //! discovered by their shape.
 
+mod discover;
 pub mod lexicon;
 mod matcher;
 
