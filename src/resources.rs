@@ -50,8 +50,8 @@ pub type AnnotatorSlot = Arc<ArcSwapOption<Annotator>>;
 pub fn load_annotator(settings: &ResourceSettings) -> Result<Annotator, LoadError> {
     let segmenter = Arc::new(load_segmenter(&settings.user_dicts)?);
     let lexicon = load_lexicon(&settings.lexicons)?;
-    let entities = Arc::new(EntityRecognizer::new(NerModel::default()));
-    Ok(Annotator::new(segmenter, entities, Arc::new(KeywordExtractor::default()), PolicyMatcher::new(lexicon)))
+    let entities = Arc::new(EntityRecognizer::new(NerModel));
+    Ok(Annotator::new(segmenter, entities, Arc::new(KeywordExtractor), PolicyMatcher::new(lexicon)))
 }
 
 /// Re-reads the lexicon files and swaps them in. On error the annotator in

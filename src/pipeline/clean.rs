@@ -7,9 +7,11 @@
 
 use super::types::Span;
 
-/// A line shorter than this (in chars) is a heading or a menu item, not a
-/// paragraph that a page break cut in two; its line break is kept.
-const MIN_BROKEN_LINE_CHARS: usize = 30;
+/// A line shorter than this (in chars) is a heading, a byline or a menu item,
+/// not running prose: its line breaks and spaces are deliberate and kept. In
+/// longer lines, whitespace between two Chinese characters is noise (a page
+/// break inside a word, 责⏎⏎任感; a stray space, 新质 生产力) and is removed.
+const MIN_PROSE_LINE_CHARS: usize = 30;
 
 /// One stretch of the cleaned text and the original bytes it came from.
 #[derive(Debug, Clone, Copy)]
@@ -29,43 +31,22 @@ pub struct CleanText {
     orig_len: usize,
 }
 
-/// What the cleaned view is for; it decides how much is folded away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CleanMode {
-    /// For segmentation and entities: only line breaks that cut a paragraph in
-    /// two are removed, since a space may separate names (本报记者 顾一琼 祝越).
-    Segmenting,
-    /// For matching fixed phrases, which never contain a space (新质 生产力):
-    /// also space-only runs between Chinese characters are removed, and the
-    /// enumeration commas ，/, fold into 、 (稳就业,稳企业 = 稳就业、稳企业).
-    Matching,
-}
-
 impl CleanText {
     pub fn new(original: &str) -> Self {
-        Self::with_mode(original, CleanMode::Segmenting)
-    }
-
-    pub fn with_mode(original: &str, mode: CleanMode) -> Self {
         let mut builder = Builder::default();
-        let chars: Vec<(usize, char)> = original.char_indices().collect();
+        // Bytes from `pending` up to the cursor are copied verbatim, in one run.
+        let mut pending = 0;
+        let mut prev: Option<char> = None;
         let mut line_chars = 0usize;
         let mut i = 0;
-        while i < chars.len() {
-            let (byte, c) = chars[i];
-            if c == '\n' || c == '\r' || c == ' ' || c == '\u{3000}' || c == '\t' {
-                let run_end = whitespace_run_end(&chars, i);
-                let has_break = chars[i..run_end].iter().any(|&(_, c)| c == '\n');
-                let prev = i.checked_sub(1).map(|p| chars[p].1);
-                let next = chars.get(run_end).map(|&(_, c)| c);
-                let broken_line = has_break && line_chars >= MIN_BROKEN_LINE_CHARS;
-                let stray_space = !has_break && mode == CleanMode::Matching;
-                let joins = (broken_line || stray_space)
-                    && prev.is_some_and(is_cjk_ideograph)
-                    && next.is_some_and(is_cjk_ideograph);
-                if joins {
+        while let Some(c) = original[i..].chars().next() {
+            if is_break_or_space(c) && line_chars >= MIN_PROSE_LINE_CHARS && prev.is_some_and(is_cjk_ideograph) {
+                let run_end = whitespace_run_end(original, i);
+                if original[run_end..].chars().next().is_some_and(is_cjk_ideograph) {
                     // Dropped from the cleaned view; runs are keyed by their own
                     // original offset, so the gap needs no record.
+                    builder.copy(original, pending..i);
+                    pending = run_end;
                     i = run_end;
                     continue;
                 }
@@ -75,14 +56,16 @@ impl CleanText {
             } else {
                 line_chars += 1;
             }
-            let prev = i.checked_sub(1).map(|p| chars[p].1);
-            let next = chars.get(i + 1).map(|&(_, c)| c);
-            match fold_char(c, prev, next, mode) {
-                Some(folded) => builder.replace(byte, c.len_utf8(), folded),
-                None => builder.copy(byte, c),
+            let next = original[i + c.len_utf8()..].chars().next();
+            if let Some(folded) = fold_char(c, prev, next) {
+                builder.copy(original, pending..i);
+                builder.replace(i, c.len_utf8(), folded);
+                pending = i + c.len_utf8();
             }
-            i += 1;
+            prev = Some(c);
+            i += c.len_utf8();
         }
+        builder.copy(original, pending..original.len());
         builder.finish(original.len())
     }
 
@@ -102,21 +85,45 @@ impl CleanText {
         self.map_start(span.start)..self.map_end(span.end)
     }
 
-    /// Maps a span of the original text into this view (the inverse of
-    /// [`CleanText::to_original`]); offsets inside removed text move forward.
-    pub fn from_original(&self, span: &Span) -> Span {
-        let start = self.unmap(span.start);
-        start..self.unmap(span.end).max(start)
+    /// Maps many spans in order of their start: a cursor walks the runs once
+    /// instead of a binary search per span.
+    pub fn to_original_sorted(&self, spans: impl IntoIterator<Item = Span>) -> Vec<Span> {
+        let mut cursor = 0usize;
+        spans
+            .into_iter()
+            .map(|span| {
+                if self.runs.get(cursor).is_some_and(|r| r.clean > span.start) {
+                    // Out of order (search mode): jump back by binary search.
+                    cursor = self.runs.partition_point(|r| r.clean + r.clean_len <= span.start);
+                }
+                while self.runs.get(cursor).is_some_and(|r| r.clean + r.clean_len <= span.start) {
+                    cursor += 1;
+                }
+                self.map_from(cursor, &span)
+            })
+            .collect()
     }
 
-    fn unmap(&self, orig: usize) -> usize {
-        let idx = self.runs.partition_point(|r| r.orig + r.orig_len <= orig);
-        match self.runs.get(idx) {
-            Some(run) if orig <= run.orig => run.clean,
-            Some(run) if run.copied => run.clean + (orig - run.orig),
-            Some(run) => run.clean,
-            None => self.text.len(),
+    /// Like [`CleanText::to_original`], starting the search at run `from`.
+    fn map_from(&self, from: usize, span: &Span) -> Span {
+        let start = match self.runs.get(from) {
+            Some(run) if run.copied => run.orig + (span.start - run.clean),
+            Some(run) => run.orig,
+            None => self.orig_len,
+        };
+        if span.is_empty() {
+            return start..start;
         }
+        let mut idx = from;
+        while self.runs.get(idx).is_some_and(|r| r.clean + r.clean_len < span.end) {
+            idx += 1;
+        }
+        let end = match self.runs.get(idx) {
+            Some(run) if run.copied => run.orig + (span.end - run.clean),
+            Some(run) => run.orig + run.orig_len,
+            None => 0,
+        };
+        start..end
     }
 
     fn map_start(&self, clean: usize) -> usize {
@@ -145,19 +152,24 @@ struct Builder {
 }
 
 impl Builder {
-    fn copy(&mut self, orig: usize, c: char) {
-        let len = c.len_utf8();
+    /// Appends `original[range]` verbatim as one run (merged with the last
+    /// run when that one ends right where this starts).
+    fn copy(&mut self, original: &str, range: Span) {
+        if range.is_empty() {
+            return;
+        }
         let clean = self.text.len();
-        self.text.push(c);
+        let len = range.len();
+        self.text.push_str(&original[range.clone()]);
         if let Some(last) = self.runs.last_mut()
             && last.copied
-            && last.orig + last.orig_len == orig
+            && last.orig + last.orig_len == range.start
         {
             last.clean_len += len;
             last.orig_len += len;
             return;
         }
-        self.runs.push(Run { clean, orig, clean_len: len, orig_len: len, copied: true });
+        self.runs.push(Run { clean, orig: range.start, clean_len: len, orig_len: len, copied: true });
     }
 
     fn replace(&mut self, orig: usize, orig_len: usize, c: char) {
@@ -171,12 +183,12 @@ impl Builder {
     }
 }
 
-fn whitespace_run_end(chars: &[(usize, char)], from: usize) -> usize {
-    let mut j = from;
-    while j < chars.len() && matches!(chars[j].1, '\n' | '\r' | ' ' | '\u{3000}' | '\t') {
-        j += 1;
-    }
-    j
+fn is_break_or_space(c: char) -> bool {
+    matches!(c, '\n' | '\r' | ' ' | '\u{3000}' | '\t')
+}
+
+fn whitespace_run_end(text: &str, from: usize) -> usize {
+    from + text[from..].chars().take_while(|&c| is_break_or_space(c)).map(char::len_utf8).sum::<usize>()
 }
 
 pub fn is_cjk_ideograph(c: char) -> bool {
@@ -189,17 +201,15 @@ pub fn is_cjk_ideograph(c: char) -> bool {
 
 /// Folds one character for matching: full-width letters and digits to ASCII,
 /// ASCII punctuation written inside Chinese prose to its Chinese form.
-pub fn fold_char(c: char, prev: Option<char>, next: Option<char>, mode: CleanMode) -> Option<char> {
+pub fn fold_char(c: char, prev: Option<char>, next: Option<char>) -> Option<char> {
     let near_cjk = prev.is_some_and(is_cjk_ideograph) || next.is_some_and(is_cjk_ideograph);
     match c {
-        '，' if mode == CleanMode::Matching => Some('、'),
-        ',' if mode == CleanMode::Matching && near_cjk => Some('、'),
         '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '％' | '＋' => {
             char::from_u32(c as u32 - 0xFEE0)
         }
         // A full-width point only between digits: ３．５ → 3.5.
         '．' if prev.is_some_and(is_any_digit) && next.is_some_and(is_any_digit) => Some('.'),
-        ',' | ';' | ':' | '!' | '?' | '(' | ')' => near_cjk.then(|| match c {
+        ',' | ';' | ':' | '!' | '?' | '(' | ')' => near_cjk.then_some(match c {
             ',' => '，',
             ';' => '；',
             ':' => '：',
@@ -217,12 +227,12 @@ fn is_any_digit(c: char) -> bool {
 }
 
 /// Folds a whole pattern (a lexicon surface form) the way [`CleanText`] folds text.
-pub fn fold_str(s: &str, mode: CleanMode) -> String {
+pub fn fold_str(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     (0..chars.len())
         .map(|i| {
             let prev = i.checked_sub(1).map(|p| chars[p]);
-            fold_char(chars[i], prev, chars.get(i + 1).copied(), mode).unwrap_or(chars[i])
+            fold_char(chars[i], prev, chars.get(i + 1).copied()).unwrap_or(chars[i])
         })
         .collect()
 }
@@ -249,15 +259,13 @@ mod tests {
     }
 
     #[test]
-    fn joins_stray_spaces_only_when_asked() {
-        let text = "发展新质 生产力，本报记者 顾一琼";
-        assert_eq!(CleanText::new(text).as_str(), text);
-        let joined = CleanText::with_mode(text, CleanMode::Matching);
-        assert_eq!(joined.as_str(), "发展新质生产力、本报记者顾一琼");
-        assert_eq!(slice(text, &joined, "新质生产力"), "新质 生产力");
-        let span = text.find("生产力").unwrap()..text.find('，').unwrap();
-        let back = joined.from_original(&span);
-        assert_eq!(&joined.as_str()[back], "生产力");
+    fn removes_stray_spaces_in_prose_but_not_in_bylines() {
+        let byline = "本报记者 顾一琼 祝越";
+        assert_eq!(CleanText::new(byline).as_str(), byline);
+        let prose = "这是一段足够长的正文内容，用来说明在正文里面我们要加快发展新质 生产力";
+        let clean = CleanText::new(prose);
+        assert!(clean.as_str().ends_with("新质生产力"));
+        assert_eq!(slice(prose, &clean, "新质生产力"), "新质 生产力");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! 3. [`segment`]: jieba on the segmenting view, phrases kept whole;
 //! 4. [`ner`]: entities from jieba's tokens and rules; tokens inside an
 //!    entity are merged so segmentation never splits one;
-//! 5. [`keywords`]: keywords of the document.
+//! 5. [`keywords`]: TextRank keywords over those tokens.
 //!
 //! Every span leaving this module is a byte range into the original text.
 
@@ -20,12 +20,12 @@ pub mod types;
 
 use std::sync::Arc;
 
-use clean::{CleanMode, CleanText};
+use clean::CleanText;
 use keywords::KeywordExtractor;
 use ner::EntityRecognizer;
 use policy::{ExtraPhrase, PolicyMatcher};
 use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter};
-use types::{Annotation, Entity, EntityKind, Span, Token};
+use types::{Annotation, Entity, EntityKind, PolicyPhrase, Span, Token};
 
 /// Which annotators run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,22 +100,18 @@ impl Annotator {
         let features = options.features;
         let mut annotation = Annotation::default();
 
+        let view = CleanText::new(text);
         // Phrases are needed for tokens and entities too: segmentation keeps them whole.
         let phrases = if features.policy_phrases || features.tokens || features.entities {
-            let view = CleanText::with_mode(text, CleanMode::Matching);
-            self.policy.find(&view, &options.extra_phrases)
+            self.policy.find(view.as_str(), &options.extra_phrases)
         } else {
             Vec::new()
         };
-
-        let view = CleanText::new(text);
-        let protected: Vec<ProtectedSpan> = phrases
-            .iter()
-            .map(|p| ProtectedSpan { span: view.from_original(&p.span), pos: POLICY_PHRASE_POS })
-            .filter(|p| !p.span.is_empty())
-            .collect();
+        let protected: Vec<ProtectedSpan> =
+            phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
         let precise = SegmentationOptions { mode: SegmentationMode::Precise, ..options.segmentation };
-        let needs_precise = features.entities || (features.tokens && options.segmentation == precise);
+        let needs_precise =
+            features.entities || features.keywords || (features.tokens && options.segmentation == precise);
         let mut segments =
             if needs_precise { self.segmenter.segment(view.as_str(), &protected, precise) } else { Vec::new() };
 
@@ -124,24 +120,30 @@ impl Annotator {
         } else {
             Vec::new()
         };
+        if needs_precise {
+            segments = merge_entity_tokens(segments, &entities, &protected);
+        }
+        if features.keywords {
+            annotation.keywords = self.keywords.extract(view.as_str(), &segments);
+        }
         if features.tokens {
-            if options.segmentation == precise {
-                segments = merge_entity_tokens(segments, &entities, &protected);
-            } else {
+            if options.segmentation != precise {
                 segments = self.segmenter.segment(view.as_str(), &protected, options.segmentation);
             }
+            let spans = view.to_original_sorted(segments.iter().map(|s| s.span.clone()));
             annotation.tokens = segments
                 .into_iter()
-                .map(|s| Token { span: view.to_original(&s.span), pos: s.pos })
-                .filter(|t| !text[t.span.clone()].trim().is_empty())
+                .zip(spans)
+                .filter(|(_, span)| !text[span.clone()].trim().is_empty())
+                .map(|(s, span)| Token { span, pos: s.pos })
                 .collect();
         }
-        annotation.entities = entities.into_iter().map(|e| Entity { span: view.to_original(&e.span), ..e }).collect();
-        if features.keywords {
-            annotation.keywords = self.keywords.extract(self.segmenter.jieba(), view.as_str());
-        }
+        let spans = view.to_original_sorted(entities.iter().map(|e| e.span.clone()));
+        annotation.entities = entities.into_iter().zip(spans).map(|(e, span)| Entity { span, ..e }).collect();
         if features.policy_phrases {
-            annotation.policy_phrases = phrases;
+            let spans = view.to_original_sorted(phrases.iter().map(|p| p.span.clone()));
+            annotation.policy_phrases =
+                phrases.into_iter().zip(spans).map(|(p, span)| PolicyPhrase { span, ..p }).collect();
         }
         annotation
     }

@@ -47,8 +47,8 @@ pub fn discover(text: &str, taken: &[Span]) -> Vec<(Span, PolicyPhrase)> {
             found.push((
                 span.clone(),
                 PolicyPhrase {
+                    canonical: text[span.clone()].to_string(),
                     span,
-                    canonical: String::new(),
                     category: "discovered".into(),
                     kind,
                     phrase_id: String::new(),
@@ -85,7 +85,7 @@ pub fn discover(text: &str, taken: &[Span]) -> Vec<(Span, PolicyPhrase)> {
         if let Some(inner) = caps.get(1) {
             let name = inner.as_str();
             let dated = name.chars().take_while(|c| is_numeral(*c)).count() > 0
-                && name.chars().skip_while(|c| is_numeral(*c)).next() == Some('年');
+                && name.chars().find(|c| !is_numeral(*c)) == Some('年');
             if !dated {
                 push(inner.range(), PhraseKind::Campaign, QUOTED_PROGRAMME_CONFIDENCE);
             }
@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn skips_what_the_lexicon_already_covers() {
         let text = "“两个大局”";
-        let taken = [text.find('两').unwrap()..text.find('”').unwrap()];
-        assert!(discover(text, &taken).is_empty());
+        let taken = text.find('两').unwrap()..text.find('”').unwrap();
+        assert!(discover(text, std::slice::from_ref(&taken)).is_empty());
     }
 }

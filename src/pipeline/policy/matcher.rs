@@ -1,12 +1,13 @@
 //! Leftmost-longest multi-pattern matching of lexicon surfaces over the cleaned
-//! text (line breaks and stray spaces inside a phrase are seen through, comma
-//! width is folded), with spans mapped back to the original.
+//! text, where line breaks and stray spaces inside a phrase are already gone
+//! and ASCII commas folded. Enumerations match in either comma style
+//! (稳就业、稳企业 = 稳就业，稳企业).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::discover::discover;
 use super::lexicon::Lexicon;
-use crate::pipeline::clean::{CleanMode, CleanText, fold_str};
+use crate::pipeline::clean::fold_str;
 use crate::pipeline::types::{PhraseKind, PolicyPhrase, Source, Span};
 
 /// A phrase a client sends with one request.
@@ -31,8 +32,10 @@ impl PolicyMatcher {
         let mut pattern_entry = Vec::new();
         for (i, entry) in lexicon.entries().iter().enumerate() {
             for surface in entry.surfaces() {
-                patterns.push(fold_str(surface, CleanMode::Matching));
-                pattern_entry.push(i);
+                for pattern in comma_styles(&fold_str(surface)) {
+                    patterns.push(pattern);
+                    pattern_entry.push(i);
+                }
             }
         }
         let automaton = build_automaton(&patterns);
@@ -43,11 +46,10 @@ impl PolicyMatcher {
         &self.lexicon
     }
 
-    /// Lexicon, request and discovered phrases in `view` (a [`CleanMode::Matching`] view), as original spans, sorted and
-    /// non-overlapping (the longer phrase wins; the lexicon wins a tie;
-    /// discovery only fills what neither found).
-    pub fn find(&self, view: &CleanText, extra: &[ExtraPhrase]) -> Vec<PolicyPhrase> {
-        let text = view.as_str();
+    /// Lexicon, request and discovered phrases in `text` (a cleaned view),
+    /// spans into `text`, sorted and non-overlapping: the longer phrase wins,
+    /// the lexicon wins a tie, discovery only fills what neither found.
+    pub fn find(&self, text: &str, extra: &[ExtraPhrase]) -> Vec<PolicyPhrase> {
         let titles = title_spans(text);
         let mut found: Vec<(Span, PolicyPhrase)> = Vec::new();
         for m in self.automaton.find_iter(text) {
@@ -55,7 +57,7 @@ impl PolicyMatcher {
             found.push((
                 m.range(),
                 PolicyPhrase {
-                    span: view.to_original(&m.range()),
+                    span: m.range(),
                     canonical: entry.canonical.clone(),
                     category: entry.category.clone(),
                     kind: entry.kind,
@@ -66,13 +68,20 @@ impl PolicyMatcher {
             ));
         }
         if !extra.is_empty() {
-            let patterns: Vec<String> = extra.iter().map(|p| fold_str(&p.text, CleanMode::Matching)).collect();
+            let mut patterns = Vec::new();
+            let mut owner = Vec::new();
+            for (i, p) in extra.iter().enumerate() {
+                for pattern in comma_styles(&fold_str(&p.text)) {
+                    patterns.push(pattern);
+                    owner.push(i);
+                }
+            }
             for m in build_automaton(&patterns).find_iter(text) {
-                let phrase = &extra[m.pattern().as_usize()];
+                let phrase = &extra[owner[m.pattern().as_usize()]];
                 found.push((
                     m.range(),
                     PolicyPhrase {
-                        span: view.to_original(&m.range()),
+                        span: m.range(),
                         canonical: phrase.canonical.clone(),
                         category: phrase.category.clone(),
                         kind: phrase.kind,
@@ -94,20 +103,32 @@ impl PolicyMatcher {
             }
             overlapping
         });
-        let mut discovered = discover(text, &taken);
-        for (span, phrase) in &mut discovered {
-            phrase.span = view.to_original(span);
-            phrase.canonical = text[span.clone()].to_string();
-        }
-        found.extend(discovered);
+        found.extend(discover(text, &taken));
         found.retain(|(span, _)| !inside_any(span, &titles));
         resolve_overlaps(found)
     }
 }
 
+/// A pattern in each enumeration-comma style (、 and ，) when it has one.
+fn comma_styles(pattern: &str) -> Vec<String> {
+    if !pattern.contains(['、', '，']) {
+        return vec![pattern.to_string()];
+    }
+    let ideographic = pattern.replace('，', "、");
+    let full_width = pattern.replace('、', "，");
+    let mut styles = vec![pattern.to_string(), ideographic, full_width];
+    styles.sort();
+    styles.dedup();
+    styles
+}
+
 fn build_automaton(patterns: &[String]) -> AhoCorasick {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        // A DFA costs a few MB for the whole lexicon and searches fastest.
+        .kind(Some(AhoCorasickKind::DFA))
+        // Every pattern starts with a common CJK lead byte: a prefilter only adds work.
+        .prefilter(false)
         .build(patterns)
         .expect("lexicon surfaces are plain strings within aho-corasick's size limits")
 }
@@ -161,7 +182,7 @@ fn inside_any(span: &Span, titles: &[Span]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::clean::CleanMode;
+    use crate::pipeline::clean::CleanText;
 
     fn matcher() -> PolicyMatcher {
         let mut lexicon = Lexicon::default();
@@ -199,8 +220,12 @@ category = "economy"
     }
 
     fn find(text: &str) -> Vec<(String, String)> {
-        let view = CleanText::with_mode(text, CleanMode::Matching);
-        matcher().find(&view, &[]).into_iter().map(|p| (text[p.span].to_string(), p.canonical)).collect()
+        let view = CleanText::new(text);
+        matcher()
+            .find(view.as_str(), &[])
+            .into_iter()
+            .map(|p| (text[view.to_original(&p.span)].to_string(), p.canonical))
+            .collect()
     }
 
     #[test]
@@ -219,7 +244,8 @@ category = "economy"
     fn sees_through_breaks_spaces_and_comma_width() {
         let text = "这是一个很长很长的段落里面有很多很多的文字内容用来测试深刻回答了国\n\n际科技创新中心建设的问题";
         assert_eq!(find(text)[0].0, "国\n\n际科技创新中心");
-        assert_eq!(find("科技 自立自强")[0].0, "科技 自立自强");
+        let prose = "这是一段足够长的正文内容，用来说明在一篇正文的段落里面我们要推进科技 自立自强";
+        assert_eq!(find(prose)[0].0, "科技 自立自强");
         assert_eq!(find("要稳就业,稳企业,稳市场,稳预期")[0].0, "稳就业,稳企业,稳市场,稳预期");
     }
 
@@ -230,14 +256,14 @@ category = "economy"
 
     #[test]
     fn request_phrases_are_found_and_marked() {
-        let view = CleanText::with_mode("推进多格合一改革", CleanMode::Matching);
+        let view = "推进多格合一改革";
         let extra = [ExtraPhrase {
             text: "多格合一".into(),
             canonical: "多格合一".into(),
             category: "governance".into(),
             kind: PhraseKind::Campaign,
         }];
-        let found = matcher().find(&view, &extra);
+        let found = matcher().find(view, &extra);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].source, Source::Request);
     }
