@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod grpc;
+pub mod monitoring;
 pub mod pipeline;
 pub mod resources;
 pub mod settings;

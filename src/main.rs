@@ -142,6 +142,10 @@ fn serve(settings: Settings) -> ExitCode {
             }
         };
         tracing::info!(address = %settings.server.listen, "listening; loading resources");
+        if let Err(e) = start_metrics(&settings).await {
+            tracing::error!(error = %e, "cannot serve metrics");
+            return ExitCode::FAILURE;
+        }
         let slot = Arc::new(ArcSwapOption::empty());
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let load_failed = Arc::new(tokio::sync::Notify::new());
@@ -152,6 +156,7 @@ fn serve(settings: Settings) -> ExitCode {
                 let resources = settings.resources.clone();
                 match tokio::task::spawn_blocking(move || resources::load_annotator(&resources)).await {
                     Ok(Ok(annotator)) => {
+                        tifa::grpc::record_versions(&annotator);
                         slot.store(Some(Arc::new(annotator)));
                         grpc::ServerHandle::set_serving(&handle, true).await;
                         grpc::spawn_lexicon_reloader(
@@ -192,6 +197,17 @@ fn serve(settings: Settings) -> ExitCode {
             }
         }
     })
+}
+
+/// Prometheus `/metrics` on its own port, when `metrics.listen` is set.
+async fn start_metrics(settings: &Settings) -> Result<(), String> {
+    let Some(address) = settings.metrics.address()? else { return Ok(()) };
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| format!("{address}: {e}"))?;
+    let handle = tifa::monitoring::install();
+    tokio::spawn(tifa::monitoring::serve(listener, handle));
+    tifa::monitoring::spawn_memory_sampler();
+    tracing::info!(%address, "metrics at /metrics");
+    Ok(())
 }
 
 fn annotate(

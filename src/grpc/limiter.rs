@@ -5,8 +5,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use metrics::{counter, gauge};
 use tokio::sync::Semaphore;
 use tonic::Status;
+
+use crate::monitoring::{IN_FLIGHT, SHED};
 
 pub struct WorkLimiter {
     workers: Arc<Semaphore>,
@@ -19,7 +22,8 @@ pub struct Admission<'a>(&'a AtomicUsize);
 
 impl Drop for Admission<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        let now = self.0.fetch_sub(1, Ordering::AcqRel) - 1;
+        gauge!(IN_FLIGHT).set(now as f64);
     }
 }
 
@@ -39,12 +43,15 @@ impl WorkLimiter {
 
     /// Admits one request, or sheds it when too many already run or wait.
     pub fn admit(&self) -> Result<Admission<'_>, Status> {
-        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.max_admitted {
+        let before = self.admitted.fetch_add(1, Ordering::AcqRel);
+        if before >= self.max_admitted {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
+            counter!(SHED).increment(1);
             return Err(Status::resource_exhausted(
                 "server busy: all workers and queue slots are taken; retry with backoff",
             ));
         }
+        gauge!(IN_FLIGHT).set((before + 1) as f64);
         Ok(Admission(&self.admitted))
     }
 

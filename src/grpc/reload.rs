@@ -32,9 +32,14 @@ pub fn spawn_lexicon_reloader(slot: AnnotatorSlot, files: Vec<PathBuf>, poll_eve
                     "file change"
                 }
             };
-            let (slot, files) = (slot.clone(), files.clone());
+            let (slot_for_metrics, slot, files) = (slot.clone(), slot.clone(), files.clone());
             match tokio::task::spawn_blocking(move || reload_lexicon(&slot, &files)).await {
-                Ok(Ok(version)) => tracing::info!(trigger, version, "lexicon reloaded"),
+                Ok(Ok(version)) => {
+                    tracing::info!(trigger, version, "lexicon reloaded");
+                    if let Some(annotator) = slot_for_metrics.load_full() {
+                        super::record_versions(&annotator);
+                    }
+                }
                 Ok(Err(e)) => {
                     tracing::error!(trigger, error = %e, "lexicon reload rejected; the previous lexicon keeps serving")
                 }

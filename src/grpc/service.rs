@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::{Stream, StreamExt};
+use metrics::{counter, histogram};
 use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument;
 
@@ -14,6 +15,7 @@ use super::pb::annotation_service_server::AnnotationService;
 use super::status::to_rpc_status;
 use super::validate::{ValidRequest, annotate_request, batch_size};
 use super::{convert, pb};
+use crate::monitoring;
 use crate::pipeline::Annotator;
 use crate::pipeline::offsets::OffsetEncoding;
 use crate::pipeline::types::{EntityKind, PhraseKind};
@@ -49,6 +51,8 @@ impl AnnotationApi {
 
 fn annotate_valid(annotator: &Annotator, request: ValidRequest) -> pb::AnnotateResponse {
     let annotation = annotator.annotate(&request.text, &request.options);
+    counter!(monitoring::DOCUMENTS).increment(1);
+    counter!(monitoring::CHARACTERS).increment(request.text.chars().count() as u64);
     convert::annotate_response(
         &request.text,
         request.id,
@@ -68,7 +72,14 @@ async fn observe<T>(
     async move {
         let started = Instant::now();
         let result = call.await;
-        let duration_ms = started.elapsed().as_secs_f64() * 1e3;
+        let elapsed = started.elapsed().as_secs_f64();
+        let duration_ms = elapsed * 1e3;
+        let code = match &result {
+            Ok(_) => tonic::Code::Ok,
+            Err(status) => status.code(),
+        };
+        counter!(monitoring::REQUESTS, "method" => method, "code" => code_name(code)).increment(1);
+        histogram!(monitoring::REQUEST_SECONDS, "method" => method).record(elapsed);
         match &result {
             Ok(_) => tracing::info!(outcome = "OK", duration_ms, "request done"),
             Err(status) => {
@@ -79,6 +90,30 @@ async fn observe<T>(
     }
     .instrument(span)
     .await
+}
+
+/// Status code names as gRPC spells them (OK, INVALID_ARGUMENT, ...).
+fn code_name(code: tonic::Code) -> &'static str {
+    use tonic::Code::*;
+    match code {
+        Ok => "OK",
+        Cancelled => "CANCELLED",
+        Unknown => "UNKNOWN",
+        InvalidArgument => "INVALID_ARGUMENT",
+        DeadlineExceeded => "DEADLINE_EXCEEDED",
+        NotFound => "NOT_FOUND",
+        AlreadyExists => "ALREADY_EXISTS",
+        PermissionDenied => "PERMISSION_DENIED",
+        ResourceExhausted => "RESOURCE_EXHAUSTED",
+        FailedPrecondition => "FAILED_PRECONDITION",
+        Aborted => "ABORTED",
+        OutOfRange => "OUT_OF_RANGE",
+        Unimplemented => "UNIMPLEMENTED",
+        Internal => "INTERNAL",
+        Unavailable => "UNAVAILABLE",
+        DataLoss => "DATA_LOSS",
+        Unauthenticated => "UNAUTHENTICATED",
+    }
 }
 
 type ResultStream = Pin<Box<dyn Stream<Item = Result<pb::StreamAnnotateResponse, Status>> + Send>>;
@@ -163,6 +198,19 @@ impl AnnotationService for AnnotationApi {
         &self,
         _request: Request<pb::GetServiceInfoRequest>,
     ) -> Result<Response<pb::GetServiceInfoResponse>, Status> {
+        observe("GetServiceInfo", 0, async { self.service_info() }).await
+    }
+
+    async fn list_policy_phrases(
+        &self,
+        request: Request<pb::ListPolicyPhrasesRequest>,
+    ) -> Result<Response<pb::ListPolicyPhrasesResponse>, Status> {
+        observe("ListPolicyPhrases", 0, async { self.policy_phrase_page(request.into_inner()) }).await
+    }
+}
+
+impl AnnotationApi {
+    fn service_info(&self) -> Result<Response<pb::GetServiceInfoResponse>, Status> {
         let annotator = self.annotator()?;
         let lexicon = annotator.policy().lexicon();
         let s = &self.settings;
@@ -201,11 +249,10 @@ impl AnnotationService for AnnotationApi {
         }))
     }
 
-    async fn list_policy_phrases(
+    fn policy_phrase_page(
         &self,
-        request: Request<pb::ListPolicyPhrasesRequest>,
+        req: pb::ListPolicyPhrasesRequest,
     ) -> Result<Response<pb::ListPolicyPhrasesResponse>, Status> {
-        let req = request.into_inner();
         let annotator = self.annotator()?;
         let bad = |field: &str, why: String| {
             super::status::invalid_argument(vec![tonic_types::FieldViolation::new(field, why)])

@@ -98,3 +98,36 @@ async fn shutdown_lets_the_in_flight_request_finish_and_refuses_new_ones() {
     let refused = tonic::transport::Channel::from_shared(address).unwrap().connect().await;
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn metrics_endpoint_serves_prometheus_text() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let handle = tifa::monitoring::install();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(tifa::monitoring::serve(listener, handle));
+
+    let server = TestServer::start(&[]).await;
+    let mut client = server.client().await;
+    client.annotate(pb::AnnotateRequest { text: "发展新质生产力".into(), ..Default::default() }).await.unwrap();
+    client.annotate(pb::AnnotateRequest { text: String::new(), ..Default::default() }).await.unwrap_err();
+
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("text/plain; version=0.0.4"));
+    assert!(body.contains(r#"tifa_requests_total{method="Annotate",code="OK"}"#), "{body}");
+    assert!(body.contains(r#"tifa_requests_total{method="Annotate",code="INVALID_ARGUMENT"}"#));
+    assert!(body.contains("tifa_request_duration_seconds_bucket{method=\"Annotate\",le=\"0.001\"}"));
+    assert!(body.contains("# TYPE tifa_documents_annotated_total counter"));
+    // Every sample line is `name{labels} value` with a numeric value.
+    for line in body.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(value.parse::<f64>().is_ok() || value == "+Inf" || value == "NaN", "bad sample line: {line}");
+        let name = line.split(['{', ' ']).next().unwrap();
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'), "bad name: {line}");
+    }
+}

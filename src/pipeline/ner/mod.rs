@@ -6,10 +6,12 @@
 pub mod model;
 pub mod rules;
 
+use std::collections::BTreeMap;
+
 use model::NerModel;
 
 use super::segment::Segment;
-use super::types::{CivilDate, Entity, EntityKind};
+use super::types::{CivilDate, Entity, EntityKind, Source};
 
 pub struct EntityRecognizer {
     model: NerModel,
@@ -35,55 +37,69 @@ impl EntityRecognizer {
     }
 }
 
-/// Rule entities with a hard shape (a 《title》, a date) outrank the model;
-/// otherwise the longer span wins, then the higher confidence.
+/// Rule entities with a hard shape (a 《title》, a date, a meeting) outrank
+/// the model; otherwise the longer span wins, then the higher confidence.
 fn priority(e: &Entity) -> (u8, usize, u32) {
     let hard = matches!(e.kind, EntityKind::Document | EntityKind::Date | EntityKind::Time | EntityKind::Event);
     (hard as u8, e.span.len(), (e.confidence * 1000.0) as u32)
 }
 
-pub(crate) fn resolve_overlaps(mut found: Vec<Entity>) -> Vec<Entity> {
-    found.sort_by(|a, b| priority(b).cmp(&priority(a)).then(a.span.start.cmp(&b.span.start)));
-    let mut kept: Vec<Entity> = Vec::with_capacity(found.len());
-    for e in found {
-        if e.span.is_empty() {
-            continue;
-        }
-        let idx = kept.partition_point(|k| k.span.start < e.span.start);
-        let clashes_before = idx > 0 && kept[idx - 1].span.end > e.span.start;
-        let clashes_after = kept.get(idx).is_some_and(|k| k.span.start < e.span.end);
-        if !clashes_before && !clashes_after {
-            kept.insert(idx, e);
-        }
-    }
-    kept
+/// A model name that strictly contains a rule span is a name with a date or
+/// meeting inside it (进博会组委会, 中共一大纪念馆): the name wins there.
+fn inside_a_name(e: &Entity, names: &[&Entity]) -> bool {
+    e.source != Source::Model
+        && names.iter().any(|n| n.span.start <= e.span.start && e.span.end <= n.span.end && n.span != e.span)
 }
 
-/// 市委书记陈吉宁 → 陈吉宁 holds 市委书记; 市委副书记、市长龚正 → 市委副书记、市长.
+/// Keeps a non-overlapping subset, best first, in O(n log n).
+pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
+    let names: Vec<&Entity> = found.iter().filter(|e| e.source == Source::Model).collect();
+    let mut candidates: Vec<&Entity> =
+        found.iter().filter(|e| !e.span.is_empty() && !inside_a_name(e, &names)).collect();
+    candidates.sort_by(|a, b| priority(b).cmp(&priority(a)).then(a.span.start.cmp(&b.span.start)));
+    // Kept spans by start; each new span checks only its two neighbours.
+    let mut kept: BTreeMap<usize, &Entity> = BTreeMap::new();
+    for e in candidates {
+        let clashes_before = kept.range(..=e.span.start).next_back().is_some_and(|(_, k)| k.span.end > e.span.start);
+        let clashes_after = kept.range(e.span.start..).next().is_some_and(|(_, k)| k.span.start < e.span.end);
+        if !clashes_before && !clashes_after {
+            kept.insert(e.span.start, e);
+        }
+    }
+    kept.into_values().cloned().collect()
+}
+
+/// 市委书记陈吉宁 → 陈吉宁 holds 市委书记; 市委副书记、市长龚正 → 市委副书记、市长;
+/// 习近平总书记 (title after the name, nothing before) → 总书记.
 fn link_positions(text: &str, entities: &mut [Entity]) {
-    for i in 1..entities.len() {
-        if entities[i].kind != EntityKind::Person || entities[i - 1].kind != EntityKind::Position {
+    for i in 0..entities.len() {
+        if entities[i].kind != EntityKind::Person {
             continue;
         }
-        if entities[i - 1].span.end != entities[i].span.start {
-            continue;
-        }
-        let mut first = i - 1;
-        while first > 0
-            && entities[first - 1].kind == EntityKind::Position
-            && text[entities[first - 1].span.end..entities[first].span.start] == *"、"
+        let before = i
+            .checked_sub(1)
+            .filter(|&p| entities[p].kind == EntityKind::Position && entities[p].span.end == entities[i].span.start);
+        if let Some(last) = before {
+            let mut first = last;
+            while first > 0
+                && entities[first - 1].kind == EntityKind::Position
+                && text[entities[first - 1].span.end..entities[first].span.start] == *"、"
+            {
+                first -= 1;
+            }
+            entities[i].position = Some(text[entities[first].span.start..entities[last].span.end].to_string());
+        } else if let Some(after) = entities.get(i + 1)
+            && after.kind == EntityKind::Position
+            && after.span.start == entities[i].span.end
         {
-            first -= 1;
+            entities[i].position = Some(text[after.span.clone()].to_string());
         }
-        let position = &text[entities[first].span.start..entities[i - 1].span.end];
-        entities[i].position = Some(position.to_string());
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::types::Source;
 
     fn entity(text: &str, needle: &str, kind: EntityKind) -> Entity {
         let start = text.find(needle).unwrap();
@@ -108,6 +124,12 @@ mod tests {
         ];
         link_positions(text, &mut entities);
         assert_eq!(entities[2].position.as_deref(), Some("上海市委副书记、市长"));
+
+        let text = "习近平总书记指出";
+        let mut entities =
+            vec![entity(text, "习近平", EntityKind::Person), entity(text, "总书记", EntityKind::Position)];
+        link_positions(text, &mut entities);
+        assert_eq!(entities[0].position.as_deref(), Some("总书记"));
     }
 
     #[test]
