@@ -57,6 +57,8 @@ enum Command {
     /// Measure accuracy on labelled data (reads ../shared/data or a given path).
     #[command(subcommand)]
     Eval(tifa::cli::eval::EvalCommand),
+    /// Drive a running server with concurrent clients; print throughput, latency and errors.
+    Bench(tifa::grpc::loadgen::LoadOptions),
     /// Train models from labelled data (reads ../shared/data or a given path).
     #[command(subcommand)]
     Train(tifa::cli::train::TrainCommand),
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
             annotate(&settings, &files, encoding, mode, no_hmm, &features)
         }
         Command::Eval(command) => report("tifa eval", tifa::cli::eval::run(command, &settings)),
+        Command::Bench(options) => bench(options),
         Command::Train(command) => report("tifa train", tifa::cli::train::run(command)),
     }
 }
@@ -197,6 +200,26 @@ fn serve(settings: Settings) -> ExitCode {
             }
         }
     })
+}
+
+fn bench(options: tifa::grpc::loadgen::LoadOptions) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tifa bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(tifa::grpc::loadgen::run(options.clone())) {
+        Ok(mut report) => {
+            report.print(&options);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("tifa bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Prometheus `/metrics` on its own port, when `metrics.listen` is set.

@@ -4,6 +4,7 @@
 
 mod convert;
 mod limiter;
+pub mod loadgen;
 mod reload;
 pub mod server;
 mod service;
