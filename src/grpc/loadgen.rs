@@ -202,13 +202,11 @@ async fn unary_worker(
                 let chars = requests.iter().map(|r| r.text.chars().count() as u64).sum();
                 let count = requests.len() as u64;
                 let result = client.batch_annotate(pb::BatchAnnotateRequest { requests }).await.map(|r| {
-                    let errors = r
-                        .into_inner()
-                        .results
-                        .iter()
-                        .filter(|r| matches!(r.result, Some(pb::batch_annotate_result::Result::Error(_))))
-                        .count();
-                    errors
+                    let results = r.into_inner().results;
+                    let is_error = |r: &&pb::BatchAnnotateResult| {
+                        matches!(r.result, Some(pb::batch_annotate_result::Result::Error(_)))
+                    };
+                    results.iter().filter(is_error).count()
                 });
                 (result.map(|errors| errors as u64), count, chars)
             }
