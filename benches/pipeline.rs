@@ -39,7 +39,7 @@ fn pipeline(c: &mut Criterion) {
         })
     });
     let only = |f: Features| AnnotateOptions { features: f, ..Default::default() };
-    let none = Features { tokens: false, entities: false, policy_phrases: false, keywords: false };
+    let none = Features::NONE;
     for (name, options) in [
         ("annotate_tokens", only(Features { tokens: true, ..none })),
         ("annotate_entities", only(Features { entities: true, ..none })),

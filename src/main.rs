@@ -10,7 +10,7 @@ use arc_swap::ArcSwapOption;
 use clap::{Parser, Subcommand, ValueEnum};
 use tifa::pipeline::offsets::OffsetEncoding;
 use tifa::pipeline::segment::{SegmentationMode, SegmentationOptions};
-use tifa::pipeline::{AnnotateOptions, Features};
+use tifa::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 use tifa::settings::{CONFIG_ENV, DEFAULT_TOML, Settings};
 use tifa::{grpc, resources, shutdown, telemetry};
 
@@ -53,6 +53,9 @@ enum Command {
         /// Annotators to run (comma-separated); default all.
         #[arg(long, value_delimiter = ',', value_enum)]
         features: Vec<FeatureArg>,
+        /// Keep annotations found in web boilerplate (menus, footers), flagged.
+        #[arg(long)]
+        mark_boilerplate: bool,
     },
     /// Measure accuracy on labelled data (reads ../shared/data or a given path).
     #[command(subcommand)]
@@ -84,6 +87,7 @@ enum FeatureArg {
     Entities,
     PolicyPhrases,
     Keywords,
+    Structure,
 }
 
 fn settings_help() -> String {
@@ -107,8 +111,9 @@ fn main() -> ExitCode {
     telemetry::init(&settings.log);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
-        Command::Annotate { files, encoding, mode, no_hmm, features } => {
-            annotate(&settings, &files, encoding, mode, no_hmm, &features)
+        Command::Annotate { files, encoding, mode, no_hmm, features, mark_boilerplate } => {
+            let boilerplate = if mark_boilerplate { BoilerplateMode::Mark } else { BoilerplateMode::Skip };
+            annotate(&settings, &files, encoding, mode, no_hmm, &features, boilerplate)
         }
         Command::Eval(command) => report("tifa eval", tifa::cli::eval::run(command, &settings)),
         Command::Bench(options) => bench(options),
@@ -240,6 +245,7 @@ fn annotate(
     mode: ModeArg,
     no_hmm: bool,
     features: &[FeatureArg],
+    boilerplate: BoilerplateMode,
 ) -> ExitCode {
     let annotator = match resources::load_annotator(&settings.resources) {
         Ok(a) => a,
@@ -256,6 +262,7 @@ fn annotate(
             entities: features.contains(&FeatureArg::Entities),
             policy_phrases: features.contains(&FeatureArg::PolicyPhrases),
             keywords: features.contains(&FeatureArg::Keywords),
+            structure: features.contains(&FeatureArg::Structure),
         }
     };
     let options = AnnotateOptions {
@@ -268,6 +275,7 @@ fn annotate(
             },
             hmm: !no_hmm,
         },
+        boilerplate,
         ..Default::default()
     };
     let encoding = match encoding {

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
-use crate::pipeline::types::{Annotation, EntityKind, NumericValue, PhraseKind, Source};
+use crate::pipeline::structure::BlockKind;
+use crate::pipeline::types::{Annotation, EntityKind, NumericValue, PhraseKind, Source, Span, starts_inside};
 use crate::pipeline::{AnnotateOptions, Annotator};
 
 #[derive(Serialize)]
@@ -18,6 +19,26 @@ struct Line<'a> {
     entities: Vec<JsonEntity<'a>>,
     policy_phrases: Vec<JsonPhrase<'a>>,
     keywords: Vec<crate::pipeline::types::Keyword>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structure: Option<JsonStructure>,
+}
+
+#[derive(Serialize)]
+struct JsonBlock {
+    kind: BlockKind,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct JsonStructure {
+    blocks: Vec<JsonBlock>,
+    sentences: Vec<[u32; 2]>,
+    main_content: Option<[u32; 2]>,
+    title: Option<String>,
+    published: Option<String>,
+    source: Option<String>,
+    authors: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -26,6 +47,8 @@ struct JsonToken<'a> {
     pos: String,
     start: u32,
     end: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    boilerplate: bool,
 }
 
 #[derive(Serialize)]
@@ -42,6 +65,8 @@ struct JsonEntity<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<String>,
     source: Source,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    boilerplate: bool,
 }
 
 #[derive(Serialize)]
@@ -55,6 +80,8 @@ struct JsonPhrase<'a> {
     phrase_id: String,
     source: Source,
     confidence: f32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    boilerplate: bool,
 }
 
 /// Annotates each file (or stdin when `files` is empty) and writes one JSON
@@ -92,9 +119,11 @@ fn write_line(
     out.write_all(b"\n")
 }
 
-fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, a: Annotation) -> Line<'a> {
+fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, mut a: Annotation) -> Line<'a> {
     let offsets = OffsetConverter::new(text, encoding);
     let at = |b: usize| offsets.convert(b);
+    let junk = std::mem::take(&mut a.boilerplate);
+    let in_junk = |span: &Span| starts_inside(span, &junk);
     Line {
         id,
         offset_encoding: encoding,
@@ -103,6 +132,7 @@ fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, a: Annotati
             .tokens
             .into_iter()
             .map(|t| JsonToken {
+                boilerplate: in_junk(&t.span),
                 text: &text[t.span.clone()],
                 pos: t.pos,
                 start: at(t.span.start),
@@ -113,6 +143,7 @@ fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, a: Annotati
             .entities
             .into_iter()
             .map(|e| JsonEntity {
+                boilerplate: in_junk(&e.span),
                 text: &text[e.span.clone()],
                 r#type: e.kind,
                 start: at(e.span.start),
@@ -128,6 +159,7 @@ fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, a: Annotati
             .policy_phrases
             .into_iter()
             .map(|p| JsonPhrase {
+                boilerplate: in_junk(&p.span),
                 text: &text[p.span.clone()],
                 canonical: p.canonical,
                 category: p.category,
@@ -140,5 +172,18 @@ fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, a: Annotati
             })
             .collect(),
         keywords: a.keywords,
+        structure: a.structure.map(|s| JsonStructure {
+            blocks: s
+                .blocks
+                .into_iter()
+                .map(|b| JsonBlock { kind: b.kind, start: at(b.span.start), end: at(b.span.end) })
+                .collect(),
+            sentences: s.sentences.into_iter().map(|x| [at(x.start), at(x.end)]).collect(),
+            main_content: s.main_content.map(|x| [at(x.start), at(x.end)]),
+            title: s.title.map(|x| text[x].to_string()),
+            published: s.published,
+            source: s.source,
+            authors: s.authors,
+        }),
     }
 }

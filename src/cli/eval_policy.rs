@@ -12,7 +12,7 @@ use super::scores::Counts;
 use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
 use crate::pipeline::policy::{Lexicon, PolicyMatcher};
 use crate::pipeline::types::Source;
-use crate::pipeline::{AnnotateOptions, Features};
+use crate::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 use crate::resources::load_annotator;
 use crate::settings::Settings;
 
@@ -41,7 +41,9 @@ pub fn run(gold: &Path, articles: &Path, discovery_only: bool, settings: &Settin
         annotator = annotator.with_policy(PolicyMatcher::new(Lexicon::default()));
     }
     let options = AnnotateOptions {
-        features: Features { tokens: false, entities: false, policy_phrases: true, keywords: false },
+        features: Features { policy_phrases: true, ..Features::NONE },
+        // The gold spans cover the whole page, menus included.
+        boilerplate: BoilerplateMode::Mark,
         ..Default::default()
     };
 

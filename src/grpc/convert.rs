@@ -2,17 +2,21 @@
 
 use super::pb;
 use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
-use crate::pipeline::types::{Annotation, EntityKind, PhraseKind, Source};
+use crate::pipeline::structure::BlockKind;
+use crate::pipeline::types::{Annotation, EntityKind, PhraseKind, Source, Span, starts_inside};
 
 pub fn annotate_response(
     text: &str,
     id: String,
     encoding: OffsetEncoding,
-    annotation: Annotation,
+    mut annotation: Annotation,
     lexicon_version: &str,
 ) -> pb::AnnotateResponse {
     let offsets = OffsetConverter::new(text, encoding);
     let at = |byte: usize| offsets.convert(byte);
+    let span = |s: Span| pb::TextSpan { start: at(s.start), end: at(s.end) };
+    let junk = std::mem::take(&mut annotation.boilerplate);
+    let in_junk = |s: &Span| starts_inside(s, &junk);
     pb::AnnotateResponse {
         id,
         offset_encoding: offset_encoding(encoding) as i32,
@@ -22,6 +26,7 @@ pub fn annotate_response(
             .tokens
             .into_iter()
             .map(|t| pb::Token {
+                boilerplate: in_junk(&t.span),
                 text: text[t.span.clone()].to_string(),
                 pos: t.pos,
                 start: at(t.span.start),
@@ -32,6 +37,7 @@ pub fn annotate_response(
             .entities
             .into_iter()
             .map(|e| pb::Entity {
+                boilerplate: in_junk(&e.span),
                 text: text[e.span.clone()].to_string(),
                 r#type: entity_type(e.kind) as i32,
                 start: at(e.span.start),
@@ -47,6 +53,7 @@ pub fn annotate_response(
             .policy_phrases
             .into_iter()
             .map(|p| pb::PolicyPhrase {
+                boilerplate: in_junk(&p.span),
                 text: text[p.span.clone()].to_string(),
                 canonical: p.canonical,
                 category: p.category,
@@ -63,6 +70,30 @@ pub fn annotate_response(
             .into_iter()
             .map(|k| pb::Keyword { text: k.text, weight: k.weight, pos: k.pos })
             .collect(),
+        structure: annotation.structure.map(|s| pb::DocumentStructure {
+            blocks: s
+                .blocks
+                .into_iter()
+                .map(|b| pb::Block { kind: block_kind(b.kind) as i32, start: at(b.span.start), end: at(b.span.end) })
+                .collect(),
+            sentences: s.sentences.into_iter().map(span).collect(),
+            main_content: s.main_content.map(span),
+            title: s.title.clone().map(|t| text[t].to_string()).unwrap_or_default(),
+            title_span: s.title.map(span),
+            published: s.published.unwrap_or_default(),
+            source: s.source.unwrap_or_default(),
+            authors: s.authors,
+        }),
+    }
+}
+
+fn block_kind(kind: BlockKind) -> pb::BlockKind {
+    match kind {
+        BlockKind::Content => pb::BlockKind::Content,
+        BlockKind::Heading => pb::BlockKind::Heading,
+        BlockKind::Title => pb::BlockKind::Title,
+        BlockKind::Metadata => pb::BlockKind::Metadata,
+        BlockKind::Boilerplate => pb::BlockKind::Boilerplate,
     }
 }
 

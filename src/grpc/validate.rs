@@ -9,7 +9,7 @@ use crate::pipeline::offsets::OffsetEncoding;
 use crate::pipeline::policy::ExtraPhrase;
 use crate::pipeline::segment::{SegmentationMode, SegmentationOptions};
 use crate::pipeline::types::{CivilDate, PhraseKind};
-use crate::pipeline::{AnnotateOptions, Features};
+use crate::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 use crate::settings::Limits;
 
 /// Longest extra phrase accepted, in chars.
@@ -110,6 +110,15 @@ pub fn annotate_request(req: pb::AnnotateRequest, limits: &Limits, field_prefix:
         extra_phrases.push(ExtraPhrase { text: p.text, canonical, category, kind });
     }
 
+    let boilerplate = match pb::BoilerplateMode::try_from(req.boilerplate) {
+        Ok(pb::BoilerplateMode::Mark) => BoilerplateMode::Mark,
+        Ok(pb::BoilerplateMode::Skip | pb::BoilerplateMode::Unspecified) => BoilerplateMode::Skip,
+        Err(_) => {
+            violate("boilerplate", format!("unknown value {}", req.boilerplate));
+            BoilerplateMode::Skip
+        }
+    };
+
     if !violations.is_empty() {
         return Err(invalid_argument(violations));
     }
@@ -122,6 +131,7 @@ pub fn annotate_request(req: pb::AnnotateRequest, limits: &Limits, field_prefix:
             segmentation: SegmentationOptions { mode, hmm: segmentation.hmm.unwrap_or(true) },
             extra_phrases,
             reference_date,
+            boilerplate,
         },
     })
 }
@@ -140,9 +150,13 @@ pub fn batch_size(count: usize, limits: &Limits) -> Result<(), Status> {
 /// None set means all: a bare request from grpcurl gets everything.
 fn features(f: Option<pb::Features>) -> Features {
     match f {
-        Some(f) if f.tokens || f.entities || f.policy_phrases || f.keywords => {
-            Features { tokens: f.tokens, entities: f.entities, policy_phrases: f.policy_phrases, keywords: f.keywords }
-        }
+        Some(f) if f.tokens || f.entities || f.policy_phrases || f.keywords || f.structure => Features {
+            tokens: f.tokens,
+            entities: f.entities,
+            policy_phrases: f.policy_phrases,
+            keywords: f.keywords,
+            structure: f.structure,
+        },
         _ => Features::ALL,
     }
 }

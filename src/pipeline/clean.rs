@@ -12,6 +12,8 @@ use super::types::Span;
 /// longer lines, whitespace between two Chinese characters is noise (a page
 /// break inside a word, 责⏎⏎任感; a stray space, 新质 生产力) and is removed.
 const MIN_PROSE_LINE_CHARS: usize = 30;
+/// A page break is healed only when the next line is at least this long too.
+const MIN_CONTINUATION_CHARS: usize = 20;
 
 /// One stretch of the cleaned text and the original bytes it came from.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +35,16 @@ pub struct CleanText {
 
 impl CleanText {
     pub fn new(original: &str) -> Self {
+        // Traditional characters read as simplified (發展 → 发展) so that the
+        // lexicon, jieba and the rules see one script. The conversion is char
+        // for char and keeps every byte offset (all its pairs are 3-byte chars).
+        let simplified = fast2s::convert(original);
+        let source = if simplified.len() == original.len() { simplified.as_str() } else { original };
+        Self::fold(source)
+    }
+
+    /// Builds the view from `original` (already in simplified script).
+    fn fold(original: &str) -> Self {
         let mut builder = Builder::default();
         // Bytes from `pending` up to the cursor are copied verbatim, in one run.
         let mut pending = 0;
@@ -42,7 +54,9 @@ impl CleanText {
         while let Some(c) = original[i..].chars().next() {
             if is_break_or_space(c) && line_chars >= MIN_PROSE_LINE_CHARS && prev.is_some_and(is_cjk_ideograph) {
                 let run_end = whitespace_run_end(original, i);
-                if original[run_end..].chars().next().is_some_and(is_cjk_ideograph) {
+                let rest = &original[run_end..];
+                let breaks_line = original[i..run_end].contains('\n');
+                if rest.chars().next().is_some_and(is_cjk_ideograph) && (!breaks_line || continues_paragraph(rest)) {
                     // Dropped from the cleaned view; runs are keyed by their own
                     // original offset, so the gap needs no record.
                     builder.copy(original, pending..i);
@@ -183,6 +197,18 @@ impl Builder {
     }
 }
 
+/// Words that open a new paragraph of a news article, never a continuation.
+const PARAGRAPH_OPENERS: [&str; 6] = ["本报讯", "新华社", "本报记者", "人民网", "中新网", "央视网"];
+
+/// Whether the line after a line break reads as the rest of the paragraph
+/// above (a page break) rather than a new line of its own: a title's second
+/// line, a one-word label (时讯) or a new paragraph (本报讯 …) are not.
+fn continues_paragraph(next_line: &str) -> bool {
+    let long_enough =
+        next_line.chars().take_while(|&c| c != '\n').take(MIN_CONTINUATION_CHARS).count() == MIN_CONTINUATION_CHARS;
+    long_enough && !PARAGRAPH_OPENERS.iter().any(|o| next_line.starts_with(o))
+}
+
 fn is_break_or_space(c: char) -> bool {
     matches!(c, '\n' | '\r' | ' ' | '\u{3000}' | '\t')
 }
@@ -249,7 +275,7 @@ mod tests {
 
     #[test]
     fn rejoins_a_word_cut_by_a_page_break() {
-        let text = "强化为国担当、勇为尖兵的使命感、责任感以及更多更多的文字内容在这一行里面，责\n\n任感、紧迫感";
+        let text = "强化为国担当、勇为尖兵的使命感、责任感以及更多更多的文字内容在这一行里面，责\n\n任感、紧迫感，自觉从落实国家战略出发推进各项工作";
         let clean = CleanText::new(text);
         assert!(clean.as_str().contains("，责任感、紧迫感"));
         assert_eq!(slice(text, &clean, "责任感、紧"), "责\n\n任感、紧");
@@ -266,6 +292,14 @@ mod tests {
         let clean = CleanText::new(prose);
         assert!(clean.as_str().ends_with("新质生产力"));
         assert_eq!(slice(prose, &clean, "新质生产力"), "新质 生产力");
+    }
+
+    #[test]
+    fn reads_traditional_characters_as_simplified() {
+        let text = "加快發展新質生產力，建設國際科技創新中心";
+        let clean = CleanText::new(text);
+        assert_eq!(clean.as_str(), "加快发展新质生产力，建设国际科技创新中心");
+        assert_eq!(slice(text, &clean, "新质生产力"), "新質生產力");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod ner;
 pub mod offsets;
 pub mod policy;
 pub mod segment;
+pub mod structure;
 pub mod types;
 
 use std::sync::Arc;
@@ -25,7 +26,7 @@ use keywords::KeywordExtractor;
 use ner::EntityRecognizer;
 use policy::{ExtraPhrase, PolicyMatcher};
 use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter};
-use types::{Annotation, Entity, EntityKind, PolicyPhrase, Span, Token};
+use types::{Annotation, Entity, EntityKind, PolicyPhrase, Span, Token, starts_inside};
 
 /// Which annotators run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +35,24 @@ pub struct Features {
     pub entities: bool,
     pub policy_phrases: bool,
     pub keywords: bool,
+    pub structure: bool,
 }
 
 impl Features {
-    pub const ALL: Features = Features { tokens: true, entities: true, policy_phrases: true, keywords: true };
+    pub const ALL: Features =
+        Features { tokens: true, entities: true, policy_phrases: true, keywords: true, structure: true };
+    pub const NONE: Features =
+        Features { tokens: false, entities: false, policy_phrases: false, keywords: false, structure: false };
+}
+
+/// What happens to annotations inside web boilerplate around an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BoilerplateMode {
+    /// Left out of the result.
+    #[default]
+    Skip,
+    /// Returned, and flagged through [`Annotation::in_boilerplate`].
+    Mark,
 }
 
 impl Default for Features {
@@ -54,6 +69,7 @@ pub struct AnnotateOptions {
     pub extra_phrases: Vec<ExtraPhrase>,
     /// Resolves relative dates; `None`: the article's own date, if any.
     pub reference_date: Option<types::CivilDate>,
+    pub boilerplate: BoilerplateMode,
 }
 
 /// The POS tag given to a policy phrase kept whole as one token.
@@ -101,8 +117,12 @@ impl Annotator {
         let mut annotation = Annotation::default();
 
         let view = CleanText::new(text);
+        let structure = structure::analyze(view.as_str());
+        let junk = structure.boilerplate();
+        let keep = |span: &Span| options.boilerplate == BoilerplateMode::Mark || !starts_inside(span, &junk);
+
         // Phrases are needed for tokens and entities too: segmentation keeps them whole.
-        let phrases = if features.policy_phrases || features.tokens || features.entities {
+        let mut phrases = if features.policy_phrases || features.tokens || features.entities {
             self.policy.find(view.as_str(), &options.extra_phrases)
         } else {
             Vec::new()
@@ -115,7 +135,7 @@ impl Annotator {
         let mut segments =
             if needs_precise { self.segmenter.segment(view.as_str(), &protected, precise) } else { Vec::new() };
 
-        let entities = if features.entities {
+        let mut entities = if features.entities {
             self.entities.recognize(view.as_str(), &segments, options.reference_date)
         } else {
             Vec::new()
@@ -124,12 +144,15 @@ impl Annotator {
             segments = merge_entity_tokens(segments, &entities, &protected);
         }
         if features.keywords {
-            annotation.keywords = self.keywords.extract(view.as_str(), &segments);
+            // Keywords describe the article, never the page around it.
+            let article: Vec<Segment> = segments.iter().filter(|s| !starts_inside(&s.span, &junk)).cloned().collect();
+            annotation.keywords = self.keywords.extract(view.as_str(), &article);
         }
         if features.tokens {
             if options.segmentation != precise {
                 segments = self.segmenter.segment(view.as_str(), &protected, options.segmentation);
             }
+            segments.retain(|s| keep(&s.span));
             let spans = view.to_original_sorted(segments.iter().map(|s| s.span.clone()));
             annotation.tokens = segments
                 .into_iter()
@@ -138,12 +161,18 @@ impl Annotator {
                 .map(|(s, span)| Token { span, pos: s.pos })
                 .collect();
         }
+        entities.retain(|e| keep(&e.span));
         let spans = view.to_original_sorted(entities.iter().map(|e| e.span.clone()));
         annotation.entities = entities.into_iter().zip(spans).map(|(e, span)| Entity { span, ..e }).collect();
         if features.policy_phrases {
+            phrases.retain(|p| keep(&p.span));
             let spans = view.to_original_sorted(phrases.iter().map(|p| p.span.clone()));
             annotation.policy_phrases =
                 phrases.into_iter().zip(spans).map(|(p, span)| PolicyPhrase { span, ..p }).collect();
+        }
+        annotation.boilerplate = view.to_original_sorted(junk);
+        if features.structure {
+            annotation.structure = Some(structure.to_original(&view));
         }
         annotation
     }

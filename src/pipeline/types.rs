@@ -160,4 +160,22 @@ pub struct Annotation {
     pub entities: Vec<Entity>,
     pub policy_phrases: Vec<PolicyPhrase>,
     pub keywords: Vec<Keyword>,
+    /// Present when the structure feature is on.
+    pub structure: Option<super::structure::DocumentStructure>,
+    /// Boilerplate block spans, sorted; annotations inside them are flagged
+    /// (they are only returned when boilerplate is marked, not skipped).
+    pub boilerplate: Vec<Span>,
+}
+
+impl Annotation {
+    /// Whether a span starts inside a boilerplate block.
+    pub fn in_boilerplate(&self, span: &Span) -> bool {
+        starts_inside(span, &self.boilerplate)
+    }
+}
+
+/// Whether `span` starts inside one of `blocks` (sorted, disjoint).
+pub fn starts_inside(span: &Span, blocks: &[Span]) -> bool {
+    let idx = blocks.partition_point(|b| b.end <= span.start);
+    blocks.get(idx).is_some_and(|b| b.start <= span.start)
 }

@@ -242,7 +242,7 @@ category = "economy"
 
     #[test]
     fn sees_through_breaks_spaces_and_comma_width() {
-        let text = "这是一个很长很长的段落里面有很多很多的文字内容用来测试深刻回答了国\n\n际科技创新中心建设的问题";
+        let text = "这是一个很长很长的段落里面有很多很多的文字内容用来测试深刻回答了国\n\n际科技创新中心建设的重大问题，为推进各项工作指明了方向";
         assert_eq!(find(text)[0].0, "国\n\n际科技创新中心");
         let prose = "这是一段足够长的正文内容，用来说明在一篇正文的段落里面我们要推进科技 自立自强";
         assert_eq!(find(prose)[0].0, "科技 自立自强");
