@@ -68,6 +68,8 @@ pub struct Report {
     pub characters: u64,
     pub latencies: Vec<Duration>,
     pub errors: BTreeMap<String, u64>,
+    /// The first message seen for each error code.
+    pub error_messages: BTreeMap<String, String>,
     pub elapsed: Duration,
 }
 
@@ -80,6 +82,15 @@ impl Report {
         for (code, n) in other.errors {
             *self.errors.entry(code).or_default() += n;
         }
+        for (code, message) in other.error_messages {
+            self.error_messages.entry(code).or_insert(message);
+        }
+    }
+
+    fn record_error(&mut self, status: &tonic::Status) {
+        let code = format!("{:?}", status.code());
+        self.error_messages.entry(code.clone()).or_insert_with(|| status.message().to_string());
+        *self.errors.entry(code).or_default() += 1;
     }
 
     fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -119,6 +130,9 @@ impl Report {
         } else {
             let list: Vec<String> = self.errors.iter().map(|(c, n)| format!("{c}={n}")).collect();
             println!("errors {}", list.join(" "));
+            for (code, message) in &self.error_messages {
+                println!("  first {code}: {message}");
+            }
         }
     }
 }
@@ -172,10 +186,6 @@ fn request(docs: &[String], n: usize) -> pb::AnnotateRequest {
     pb::AnnotateRequest { text: docs[n % docs.len()].clone(), id: n.to_string(), ..Default::default() }
 }
 
-fn code_of(status: &tonic::Status) -> String {
-    format!("{:?}", status.code())
-}
-
 async fn unary_worker(
     mut client: AnnotationServiceClient<Channel>,
     worker: usize,
@@ -226,7 +236,13 @@ async fn unary_worker(
                     *report.errors.entry("batch_item".into()).or_default() += item_errors;
                 }
             }
-            Err(status) => *report.errors.entry(code_of(&status)).or_default() += 1,
+            Err(status) => {
+                report.record_error(&status);
+                if status.code() == tonic::Code::Unavailable {
+                    // Like a real client: back off before retrying a server that is away.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
         }
         n += options.concurrency;
     }
@@ -281,13 +297,13 @@ async fn stream_worker(
                     }
                     Ok(None) => break,
                     Err(status) => {
-                        *report.errors.entry(code_of(&status)).or_default() += 1;
+                        report.record_error(&status);
                         break;
                     }
                 }
             }
         }
-        Err(status) => *report.errors.entry(code_of(&status)).or_default() += 1,
+        Err(status) => report.record_error(&status),
     }
     feeder.abort();
     report

@@ -11,7 +11,8 @@ ARTICLE=tests/fixtures/articles/000_6e77a8c39b008b8e.txt
 LOG=$(mktemp)
 fail() { echo "interop FAILED: $*" >&2; echo "--- server log" >&2; cat "$LOG" >&2; exit 1; }
 
-TIFA_SERVER__LISTEN=$ADDR TIFA_METRICS__LISTEN= "$BIN" >"$LOG" 2>&1 &
+METRICS=127.0.0.1:$((PORT + 1))
+TIFA_SERVER__LISTEN=$ADDR TIFA_METRICS__LISTEN=$METRICS "$BIN" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 
@@ -50,6 +51,19 @@ echo "$out" | grep -q InvalidArgument || fail "empty text: $out"
 echo "$out" | grep -q 'text' || fail "empty text does not name the field: $out"
 
 grpcurl -plaintext -d '{}' "$ADDR" tifa.v1.AnnotationService/GetServiceInfo | grep -q engineVersion || fail "GetServiceInfo"
+
+# Metrics: valid Prometheus text exposition (parsed by the reference client library).
+python3 - "$METRICS" <<'PY' || fail "metrics"
+import sys, urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+body = urllib.request.urlopen(f"http://{sys.argv[1]}/metrics", timeout=5).read().decode()
+families = {f.name: f for f in text_string_to_metric_families(body)}
+requests = families["tifa_requests"]
+codes = {(s.labels["method"], s.labels["code"]) for s in requests.samples}
+assert ("Annotate", "OK") in codes and ("Annotate", "INVALID_ARGUMENT") in codes, codes
+assert "tifa_request_duration_seconds" in families and "tifa_build_info" in families
+print(f"interop: /metrics parses: {len(families)} metric families")
+PY
 
 # SIGTERM: the process drains and exits 0.
 kill -TERM $PID
