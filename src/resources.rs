@@ -27,7 +27,6 @@ pub const EMBEDDED_DOMAIN_DICT: &str = include_str!("../resources/dict/domain.di
 /// Versions reported by GetServiceInfo.
 pub const JIEBA_VERSION: &str = "jieba-rs 0.11.0";
 pub const DICTIONARY_VERSION: &str = "jieba default dict + tifa domain.dict 2026.11.0";
-pub const MODEL_VERSION: &str = "none";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {

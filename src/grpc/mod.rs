@@ -9,7 +9,7 @@ mod reload;
 pub mod server;
 mod service;
 mod status;
-mod validate;
+pub mod validate;
 
 /// Code generated from `proto/tifa/v1/*.proto`.
 pub mod pb {

@@ -218,7 +218,7 @@ impl AnnotationApi {
             engine_version: crate::ENGINE_VERSION.to_string(),
             jieba_version: JIEBA_VERSION.to_string(),
             dictionary_version: crate::resources::DICTIONARY_VERSION.to_string(),
-            model_version: crate::resources::MODEL_VERSION.to_string(),
+            model_version: annotator.entity_recognizer().model().version().to_string(),
             lexicon: Some(pb::LexiconInfo {
                 version: lexicon.version().to_string(),
                 entry_count: lexicon.entries().len() as u32,
