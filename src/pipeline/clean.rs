@@ -5,6 +5,8 @@
 //! ASCII commas in Chinese prose, full-width digits. [`CleanText`] rewrites those
 //! and remembers, run by run, where every cleaned byte came from.
 
+use std::sync::LazyLock;
+
 use super::types::Span;
 
 /// A line shorter than this (in chars) is a heading, a byline or a menu item,
@@ -38,6 +40,9 @@ impl CleanText {
         // Traditional characters read as simplified (發展 → 发展) so that the
         // lexicon, jieba and the rules see one script. The conversion is char
         // for char and keeps every byte offset (all its pairs are 3-byte chars).
+        if !original.chars().any(is_traditional) {
+            return Self::fold(original);
+        }
         let simplified = fast2s::convert(original);
         let source = if simplified.len() == original.len() { simplified.as_str() } else { original };
         Self::fold(source)
@@ -207,6 +212,33 @@ fn continues_paragraph(next_line: &str) -> bool {
     let long_enough =
         next_line.chars().take_while(|&c| c != '\n').take(MIN_CONTINUATION_CHARS).count() == MIN_CONTINUATION_CHARS;
     long_enough && !PARAGRAPH_OPENERS.iter().any(|o| next_line.starts_with(o))
+}
+
+/// Whether fast2s maps `c` to another character on its own. Built once from
+/// fast2s itself over the CJK blocks, so most texts (already simplified) skip
+/// the conversion after one cheap scan.
+fn is_traditional(c: char) -> bool {
+    const FIRST: u32 = 0x3400;
+    const LAST: u32 = 0x9FFF;
+    static TRADITIONAL: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = vec![0u64; ((LAST - FIRST) / 64 + 1) as usize];
+        let mut buf = [0u8; 4];
+        for code in FIRST..=LAST {
+            if let Some(c) = char::from_u32(code)
+                && fast2s::convert(c.encode_utf8(&mut buf)).chars().next() != Some(c)
+            {
+                let i = (code - FIRST) as usize;
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        bits
+    });
+    let code = c as u32;
+    if !(FIRST..=LAST).contains(&code) {
+        return false;
+    }
+    let i = (code - FIRST) as usize;
+    TRADITIONAL[i / 64] & (1 << (i % 64)) != 0
 }
 
 fn is_break_or_space(c: char) -> bool {

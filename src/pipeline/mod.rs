@@ -25,7 +25,7 @@ use clean::CleanText;
 use keywords::KeywordExtractor;
 use ner::EntityRecognizer;
 use policy::{ExtraPhrase, PolicyMatcher};
-use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter};
+use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter, keep_whole};
 use types::{Annotation, Entity, EntityKind, PolicyPhrase, Span, Token, starts_inside};
 
 /// Which annotators run.
@@ -191,37 +191,22 @@ fn entity_pos(kind: EntityKind) -> &'static str {
     }
 }
 
-/// Makes each entity one token: tokens inside it are merged, a token crossing
-/// its edge is split there. Titles stay segmented (they hold other entities),
-/// and an entity that would cut a policy phrase is left alone.
-fn merge_entity_tokens(segments: Vec<Segment>, entities: &[Entity], protected: &[ProtectedSpan]) -> Vec<Segment> {
-    let cuts_phrase = |e: &Span| protected.iter().any(|p| p.span.start < e.end && e.start < p.span.end);
-    let mergeable: Vec<&Entity> =
-        entities.iter().filter(|e| e.kind != EntityKind::Document && !cuts_phrase(&e.span)).collect();
-    if mergeable.is_empty() {
-        return segments;
-    }
-    let mut out = Vec::with_capacity(segments.len());
-    let mut next = 0;
-    for seg in segments {
-        while next < mergeable.len() && mergeable[next].span.end <= seg.span.start {
-            next += 1;
+/// Makes each entity one token (see [`keep_whole`]). Titles stay segmented
+/// (they hold other entities), and an entity that would cut a policy phrase
+/// is left alone. Both lists are sorted, so this is linear.
+fn merge_entity_tokens(segments: Vec<Segment>, entities: &[Entity], phrases: &[ProtectedSpan]) -> Vec<Segment> {
+    let mut next_phrase = 0;
+    let mut whole = Vec::with_capacity(entities.len());
+    for e in entities.iter().filter(|e| e.kind != EntityKind::Document) {
+        while next_phrase < phrases.len() && phrases[next_phrase].span.end <= e.span.start {
+            next_phrase += 1;
         }
-        let Some(e) = mergeable.get(next).filter(|e| e.span.start < seg.span.end) else {
-            out.push(seg);
-            continue;
-        };
-        if seg.span.start < e.span.start {
-            out.push(Segment { span: seg.span.start..e.span.start, pos: seg.pos.clone() });
-        }
-        if out.last().is_none_or(|last: &Segment| last.span != e.span) {
-            out.push(Segment { span: e.span.clone(), pos: entity_pos(e.kind).to_string() });
-        }
-        if seg.span.end > e.span.end {
-            out.push(Segment { span: e.span.end..seg.span.end, pos: seg.pos });
+        let cuts_phrase = phrases.get(next_phrase).is_some_and(|p| p.span.start < e.span.end);
+        if !cuts_phrase {
+            whole.push(ProtectedSpan { span: e.span.clone(), pos: entity_pos(e.kind) });
         }
     }
-    out
+    keep_whole(segments, &whole)
 }
 
 #[cfg(test)]

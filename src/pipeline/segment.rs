@@ -1,6 +1,6 @@
 //! Word segmentation and part-of-speech tags (jieba-rs), with protected spans:
-//! a policy phrase or an entity found earlier is emitted as one token and
-//! jieba only segments the text between them, so it can never split one.
+//! a policy phrase or an entity found earlier is always emitted as one token,
+//! so segmentation can never split one.
 
 use std::io::BufRead;
 
@@ -66,6 +66,14 @@ impl Segmenter {
 
     /// Segments `text`. `protected` must be sorted and non-overlapping.
     pub fn segment(&self, text: &str, protected: &[ProtectedSpan], options: SegmentationOptions) -> Vec<Segment> {
+        if options.mode == SegmentationMode::Precise {
+            // One jieba pass over the whole text, then the protected spans are
+            // imposed: far cheaper than a call per gap between phrases.
+            let mut out = Vec::with_capacity(text.len() / 4);
+            self.segment_gap(text, 0..text.len(), options, &mut out);
+            return keep_whole(out, protected);
+        }
+        // Search and full modes overlap by design: segment between the spans.
         let mut out = Vec::with_capacity(text.len() / 4);
         let mut cursor = 0;
         for p in protected {
@@ -114,6 +122,42 @@ impl Segmenter {
     }
 }
 
+/// Makes each protected span one token: precise-mode `segments` (sorted,
+/// contiguous) inside it are merged, a segment crossing its edge is split
+/// there. `protected` must be sorted and non-overlapping. Linear time.
+pub fn keep_whole(segments: Vec<Segment>, protected: &[ProtectedSpan]) -> Vec<Segment> {
+    if protected.is_empty() {
+        return segments;
+    }
+    let mut out = Vec::with_capacity(segments.len());
+    let mut next = 0;
+    for seg in segments {
+        while next < protected.len() && protected[next].span.end <= seg.span.start {
+            next += 1;
+        }
+        let Some(p) = protected.get(next).filter(|p| p.span.start < seg.span.end) else {
+            out.push(seg);
+            continue;
+        };
+        if seg.span.start < p.span.start {
+            out.push(Segment { span: seg.span.start..p.span.start, pos: seg.pos.clone() });
+        }
+        if out.last().is_none_or(|last: &Segment| last.span != p.span) {
+            out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
+        }
+        if seg.span.end > p.span.end {
+            // The rest may reach into the next protected span: handle it as a segment of its own.
+            let rest = Segment { span: p.span.end..seg.span.end, pos: seg.pos };
+            next += 1;
+            match protected.get(next).filter(|q| q.span.start < rest.span.end) {
+                Some(_) => out.extend(keep_whole(vec![rest], &protected[next..])),
+                None => out.push(rest),
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +177,17 @@ mod tests {
         let words = words(text, &segments);
         assert!(words.contains(&"国际科技创新中心"), "{words:?}");
         assert_eq!(words.concat(), text);
+    }
+
+    #[test]
+    fn a_segment_spanning_two_protected_spans_is_split_around_both() {
+        let text = "甲乙丙丁戊";
+        let b = |s: &str| text.find(s).unwrap();
+        let segments = vec![Segment { span: 0..text.len(), pos: "x".into() }];
+        let protected =
+            [ProtectedSpan { span: b("乙")..b("丙"), pos: "nz" }, ProtectedSpan { span: b("丁")..b("戊"), pos: "nr" }];
+        let words: Vec<&str> = keep_whole(segments, &protected).iter().map(|s| &text[s.span.clone()]).collect();
+        assert_eq!(words, ["甲", "乙", "丙", "丁", "戊"]);
     }
 
     #[test]

@@ -73,6 +73,9 @@ const MIN_UNPUNCTUATED_CONTENT_HAN: usize = 100;
 /// The title is the most substantial line above the article, at least this long.
 const MIN_TITLE_HAN: usize = 6;
 
+/// Longest line (bytes) that can be junk or metadata: about 60 Chinese characters.
+const MAX_PATTERN_LINE_BYTES: usize = 180;
+
 /// Lines that web pages wrap around articles.
 static JUNK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -172,11 +175,14 @@ fn lines(text: &str) -> Vec<Line> {
         if !trimmed.is_empty() {
             let offset = start + (piece.len() - piece.trim_start().len());
             let span = offset..offset + trimmed.len();
+            // Menu items and bylines are short; a long line is never matched
+            // against their patterns (the regexes are the costly part here).
+            let short = trimmed.len() <= MAX_PATTERN_LINE_BYTES;
             out.push(Line {
                 han: trimmed.chars().filter(|&c| super::clean::is_cjk_ideograph(c)).count(),
                 punctuated: trimmed.contains(['。', '！', '？', '；']),
-                junk: JUNK.is_match(trimmed),
-                metadata: METADATA.is_match(trimmed),
+                junk: short && JUNK.is_match(trimmed),
+                metadata: short && METADATA.is_match(trimmed),
                 span,
             });
         }

@@ -1,0 +1,44 @@
+//! Repeats one pipeline stage over the fixture articles, for CPU-time
+//! comparisons under `/usr/bin/time` or `perf` (criterion's wall time is noisy
+//! on a shared machine). cargo run --release --example cpu_profile -- STAGE N
+use std::collections::HashMap;
+
+use tifa::pipeline::clean::CleanText;
+use tifa::pipeline::{AnnotateOptions, Features};
+
+const ARTICLES: [&str; 5] = [
+    include_str!("../tests/fixtures/articles/000_6e77a8c39b008b8e.txt"),
+    include_str!("../tests/fixtures/articles/001_997f95b8fd1f40f4.txt"),
+    include_str!("../tests/fixtures/articles/002_2d8b69315731fb98.txt"),
+    include_str!("../tests/fixtures/articles/003_6293a3a1acd0a6f5.txt"),
+    include_str!("../tests/fixtures/articles/004_cf4ae71d46783a76.txt"),
+];
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let stage = args.next().unwrap_or_else(|| "all".into());
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
+    let settings = tifa::settings::Settings::load(None, &HashMap::new()).expect("settings");
+    let annotator = tifa::resources::load_annotator(&settings.resources).expect("resources");
+    let jieba = jieba_rs::Jieba::new();
+    let started = std::time::Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..n {
+        for a in ARTICLES {
+            sink += match stage.as_str() {
+                "jieba" => jieba.tag(a, true).len(),
+                "clean" => CleanText::new(a).as_str().len(),
+                "structure" => tifa::pipeline::structure::analyze(CleanText::new(a).as_str()).blocks.len(),
+                "policy" => annotator.policy().find(CleanText::new(a).as_str(), &[]).len(),
+                "tokens" => {
+                    let options =
+                        AnnotateOptions { features: Features { tokens: true, ..Features::NONE }, ..Default::default() };
+                    annotator.annotate(a, &options).tokens.len()
+                }
+                _ => annotator.annotate(a, &AnnotateOptions::default()).tokens.len(),
+            };
+        }
+    }
+    let chars: usize = ARTICLES.iter().map(|a| a.chars().count()).sum::<usize>() * n;
+    eprintln!("{stage}: {sink} items, {:.2} M chars/s wall", chars as f64 / started.elapsed().as_secs_f64() / 1e6);
+}
