@@ -225,7 +225,7 @@ fn is_traditional(c: char) -> bool {
         let mut buf = [0u8; 4];
         for code in FIRST..=LAST {
             if let Some(c) = char::from_u32(code)
-                && fast2s::convert(c.encode_utf8(&mut buf)).chars().next() != Some(c)
+                && !fast2s::convert(c.encode_utf8(&mut buf)).starts_with(c)
             {
                 let i = (code - FIRST) as usize;
                 bits[i / 64] |= 1 << (i % 64);

@@ -134,7 +134,7 @@ pub fn analyze(text: &str) -> DocumentStructure {
         // everything as content rather than guess it away.
         structure.blocks = lines.iter().map(|l| Block { span: l.span.clone(), kind: BlockKind::Content }).collect();
         structure.sentences = sentences(text, &structure.blocks);
-        structure.main_content = (!text.is_empty()).then(|| 0..text.len());
+        structure.main_content = (!text.is_empty()).then_some(0..text.len());
         return structure;
     };
     // The title: the most substantial plain line above the article.
