@@ -38,6 +38,8 @@ pub enum LoadError {
     Dictionary(String),
     #[error("resources are not loaded yet")]
     NotLoaded,
+    #[error("entity model: {0}")]
+    Model(String),
 }
 
 /// The annotator in use: empty until resources are loaded, then swapped whole
@@ -49,7 +51,8 @@ pub type AnnotatorSlot = Arc<ArcSwapOption<Annotator>>;
 pub fn load_annotator(settings: &ResourceSettings) -> Result<Annotator, LoadError> {
     let segmenter = Arc::new(load_segmenter(&settings.user_dicts)?);
     let lexicon = load_lexicon(&settings.lexicons)?;
-    let entities = Arc::new(EntityRecognizer::new(NerModel));
+    let model = NerModel::embedded().map_err(LoadError::Model)?;
+    let entities = Arc::new(EntityRecognizer::new(model));
     Ok(Annotator::new(segmenter, entities, Arc::new(KeywordExtractor), PolicyMatcher::new(lexicon)))
 }
 

@@ -129,30 +129,33 @@ pub fn keep_whole(segments: Vec<Segment>, protected: &[ProtectedSpan]) -> Vec<Se
     if protected.is_empty() {
         return segments;
     }
-    let mut out = Vec::with_capacity(segments.len());
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
     let mut next = 0;
-    for seg in segments {
-        while next < protected.len() && protected[next].span.end <= seg.span.start {
-            next += 1;
-        }
-        let Some(p) = protected.get(next).filter(|p| p.span.start < seg.span.end) else {
-            out.push(seg);
-            continue;
-        };
-        if seg.span.start < p.span.start {
-            out.push(Segment { span: seg.span.start..p.span.start, pos: seg.pos.clone() });
-        }
-        if out.last().is_none_or(|last: &Segment| last.span != p.span) {
-            out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
-        }
-        if seg.span.end > p.span.end {
-            // The rest may reach into the next protected span: handle it as a segment of its own.
-            let rest = Segment { span: p.span.end..seg.span.end, pos: seg.pos };
-            next += 1;
-            match protected.get(next).filter(|q| q.span.start < rest.span.end) {
-                Some(_) => out.extend(keep_whole(vec![rest], &protected[next..])),
-                None => out.push(rest),
+    for Segment { span, pos } in segments {
+        // One segment may reach over many protected spans (a 100,000-letter
+        // token and the request phrase "a"): cut it at each in a loop, not by
+        // recursion, which overflowed the stack and copied the tail each time.
+        let mut from = span.start;
+        loop {
+            while next < protected.len() && protected[next].span.end <= from {
+                next += 1;
             }
+            let Some(p) = protected.get(next).filter(|p| p.span.start < span.end) else {
+                if from < span.end {
+                    out.push(Segment { span: from..span.end, pos });
+                }
+                break;
+            };
+            if from < p.span.start {
+                out.push(Segment { span: from..p.span.start, pos: pos.clone() });
+            }
+            if out.last().is_none_or(|last| last.span != p.span) {
+                out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
+            }
+            if span.end <= p.span.end {
+                break;
+            }
+            from = p.span.end;
         }
     }
     out
@@ -188,6 +191,18 @@ mod tests {
             [ProtectedSpan { span: b("乙")..b("丙"), pos: "nz" }, ProtectedSpan { span: b("丁")..b("戊"), pos: "nr" }];
         let words: Vec<&str> = keep_whole(segments, &protected).iter().map(|s| &text[s.span.clone()]).collect();
         assert_eq!(words, ["甲", "乙", "丙", "丁", "戊"]);
+    }
+
+    #[test]
+    fn one_segment_over_100_000_protected_spans_needs_no_deep_stack() {
+        // jieba keeps "aaa…a" as one token; the request phrase "a" protects
+        // every letter. Recursing per span overflowed a 2 MiB thread stack.
+        let n = 100_000;
+        let segments = vec![Segment { span: 0..n, pos: "eng".into() }];
+        let protected: Vec<ProtectedSpan> = (0..n).map(|i| ProtectedSpan { span: i..i + 1, pos: "nz" }).collect();
+        let out = keep_whole(segments, &protected);
+        assert_eq!(out.len(), n);
+        assert!(out.iter().enumerate().all(|(i, s)| s.span == (i..i + 1) && s.pos == "nz"));
     }
 
     #[test]

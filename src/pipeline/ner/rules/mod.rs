@@ -12,6 +12,7 @@
 
 mod boundary;
 mod calendar;
+mod companies;
 mod dates;
 mod events;
 mod lexicon;
@@ -48,6 +49,7 @@ pub fn find(text: &str, reference: Option<CivilDate>) -> Vec<Entity> {
     let walls = Walls::new(found.iter().map(|e| e.span.clone()));
     found.extend(positions::find(text, &walls));
     found.extend(numbers::find(text));
+    found.extend(companies::find(text));
     resolve(found)
 }
 

@@ -1,0 +1,247 @@
+//! NER corpora (`../shared/data/ner`): BIO files and CLUENER JSON lines, read
+//! into sentences with one BIO tag per char, plus the fixed data splits.
+
+use std::fs;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::pipeline::clean::CleanText;
+use crate::pipeline::ner::model::features::{O, TAGS, begin, inside};
+use crate::pipeline::segment::{Segment, SegmentationOptions, Segmenter};
+
+/// The held-out split: People's Daily news, never used for training or tuning.
+pub const HELD_OUT: &str = "peoples_daily.test.bio";
+/// Fully labelled training corpora.
+pub const TRAIN_BIO: [&str; 2] = ["peoples_daily.dev.bio", "msra.part.bio"];
+/// Partly labelled training corpora of another domain (see [`read_cluener`]).
+pub const TRAIN_CLUENER: [&str; 2] = ["cluener.train.jsonl", "cluener.dev.jsonl"];
+/// Tuning (`tifa train ner --tune`): 5-fold cross-validation over People's Daily dev.
+pub const TUNE_FROM: &str = "peoples_daily.dev.bio";
+pub const TUNE_EVERY: usize = 5;
+
+/// All tags allowed (a char of unknown label).
+pub const ANY: u8 = (1u16 << TAGS) as u8 - 1;
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub text: String,
+    /// Gold tag per char.
+    pub tags: Vec<u8>,
+    /// For partly labelled text: the tags each char may take (bit set).
+    pub mask: Option<Vec<u8>>,
+    /// Which copy of the weights it trains besides the shared one (0: the
+    /// shipped news domain).
+    pub domain: usize,
+}
+
+impl Sentence {
+    /// Gold entities: char ranges and kinds (0 PER, 1 LOC, 2 ORG).
+    pub fn entities(&self) -> Vec<(Range<usize>, u8)> {
+        crate::pipeline::ner::model::decode::spans(&self.tags)
+    }
+}
+
+fn kind_index(label: &str) -> Option<u8> {
+    match label {
+        "PER" => Some(0),
+        "LOC" => Some(1),
+        "ORG" => Some(2),
+        _ => None,
+    }
+}
+
+/// `char<TAB>tag` lines, a blank line between sentences.
+pub fn read_bio(path: &Path) -> Result<Vec<Sentence>, String> {
+    let source = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut tags = Vec::new();
+    for (n, line) in source.lines().enumerate() {
+        if line.trim().is_empty() {
+            if !tags.is_empty() {
+                out.push(Sentence {
+                    text: std::mem::take(&mut text),
+                    tags: std::mem::take(&mut tags),
+                    mask: None,
+                    domain: 0,
+                });
+            }
+            continue;
+        }
+        let (ch, tag) = line.split_once('\t').ok_or_else(|| format!("{}:{}: no tab", path.display(), n + 1))?;
+        let mut chars = ch.chars();
+        let c = chars.next().ok_or_else(|| format!("{}:{}: no char", path.display(), n + 1))?;
+        let tag = tag.trim();
+        let t = if tag == "O" {
+            O
+        } else {
+            let (bi, label) =
+                tag.split_once('-').ok_or_else(|| format!("{}:{}: bad tag {tag}", path.display(), n + 1))?;
+            let k = kind_index(label).ok_or_else(|| format!("{}:{}: bad tag {tag}", path.display(), n + 1))?;
+            if bi == "B" { begin(k) } else { inside(k) }
+        };
+        text.push(c);
+        tags.push(t);
+    }
+    if !tags.is_empty() {
+        out.push(Sentence { text, tags, mask: None, domain: 0 });
+    }
+    Ok(out)
+}
+
+/// What a CLUENER type becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Map {
+    Kind(u8),
+    /// Unknown: any tag may hold inside (a street address may contain a city).
+    Unknown,
+    /// Outside every PER/LOC/ORG.
+    Outside,
+}
+
+/// How CLUENER's types map onto PER/LOC/ORG: `name` → PER; `organization`,
+/// `government`, `company` → ORG; a short `address` (≤ 6 chars: 美国,
+/// 浦东新区) → LOC; `position` → outside; long addresses, `scene` and titles
+/// (book, movie, game) → unknown but not PER (they hold places). CLUENER's
+/// conventions still differ (sports teams as ORG, unlabelled places), so
+/// its sentences train their own domain copy of the weights.
+pub fn cluener_map(label: &str, surface_chars: usize) -> Map {
+    match label {
+        "name" if surface_chars >= 2 => Map::Kind(0),
+        "organization" | "government" | "company" => Map::Kind(2),
+        "address" if surface_chars <= 6 => Map::Kind(1),
+        "position" => Map::Outside,
+        _ => Map::Unknown,
+    }
+}
+
+/// CLUENER JSON lines as partly labelled sentences: chars outside every span
+/// are O; see [`cluener_map`] for the spans.
+pub fn read_cluener(path: &Path) -> Result<Vec<Sentence>, String> {
+    let source = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in source.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let text = v["text"].as_str().ok_or_else(|| format!("{}:{}: no text", path.display(), n + 1))?.to_string();
+        let len = text.chars().count();
+        let mut tags = vec![O; len];
+        // In spans of unknown label a char is not PER but may be anything
+        // else; outside every span it is O.
+        let not_person = ANY & !(1u8 << begin(0) | 1 << inside(0));
+        let outside = 1u8 << O;
+        let mut mask = vec![outside; len];
+        if let Some(labels) = v["label"].as_object() {
+            for (label, surfaces) in labels {
+                let Some(surfaces) = surfaces.as_object() else { continue };
+                for occurrences in surfaces.values() {
+                    for occ in occurrences.as_array().into_iter().flatten() {
+                        let (Some(s), Some(e)) = (occ[0].as_u64(), occ[1].as_u64()) else { continue };
+                        let (s, e) = (s as usize, e as usize + 1);
+                        if s >= e || e > len {
+                            continue;
+                        }
+                        match cluener_map(label, e - s) {
+                            Map::Kind(k) => {
+                                for i in s..e {
+                                    tags[i] = if i == s { begin(k) } else { inside(k) };
+                                    mask[i] = 1 << tags[i];
+                                }
+                            }
+                            Map::Unknown => mask[s..e].fill(not_person),
+                            Map::Outside => {}
+                        }
+                    }
+                }
+            }
+        }
+        out.push(Sentence { text, tags, mask: Some(mask), domain: 1 });
+    }
+    Ok(out)
+}
+
+/// The view the pipeline segments (full-width ASCII folded, …). Falls back
+/// to the text itself if cleaning changed its length in chars, so tags stay
+/// aligned.
+pub fn clean_view(text: &str) -> String {
+    let view = CleanText::new(text);
+    if view.as_str().chars().count() == text.chars().count() { view.as_str().to_string() } else { text.to_string() }
+}
+
+/// A segmenter like the pipeline's: jieba's dictionary plus the embedded domain dictionary.
+pub fn segmenter() -> Result<Segmenter, String> {
+    let dict: String = crate::resources::EMBEDDED_DOMAIN_DICT
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut reader = dict.as_bytes();
+    Segmenter::new(&mut [("resources/dict/domain.dict", &mut reader)])
+}
+
+pub fn segment(segmenter: &Segmenter, view: &str) -> Vec<Segment> {
+    segmenter.segment(view, &[], SegmentationOptions::default())
+}
+
+/// Exact span+type counts per kind (0 PER, 1 LOC, 2 ORG).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scores {
+    pub tp: [usize; 3],
+    pub fp: [usize; 3],
+    pub fn_: [usize; 3],
+}
+
+impl Scores {
+    pub fn add(&mut self, gold: &[(Range<usize>, u8)], predicted: &[(Range<usize>, u8)]) {
+        for p in predicted {
+            if gold.contains(p) {
+                self.tp[p.1 as usize] += 1;
+            } else {
+                self.fp[p.1 as usize] += 1;
+            }
+        }
+        for g in gold {
+            if !predicted.contains(g) {
+                self.fn_[g.1 as usize] += 1;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Scores) {
+        for k in 0..3 {
+            self.tp[k] += other.tp[k];
+            self.fp[k] += other.fp[k];
+            self.fn_[k] += other.fn_[k];
+        }
+    }
+
+    /// (precision, recall, F1) of one kind, or of all (None).
+    pub fn prf(&self, kind: Option<usize>) -> (f64, f64, f64) {
+        let sum = |a: &[usize; 3]| kind.map_or(a.iter().sum(), |k| a[k]) as f64;
+        let (tp, fp, fn_) = (sum(&self.tp), sum(&self.fp), sum(&self.fn_));
+        let p = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+        let r = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        (p, r, f)
+    }
+
+    pub fn f1(&self) -> f64 {
+        self.prf(None).2
+    }
+
+    /// A table: per kind and overall P, R, F1 and counts.
+    pub fn table(&self) -> String {
+        let mut s = String::from("type      precision  recall     F1      gold  predicted\n");
+        for (k, name) in ["PER", "LOC", "ORG"].iter().enumerate() {
+            let (p, r, f) = self.prf(Some(k));
+            let gold = self.tp[k] + self.fn_[k];
+            let pred = self.tp[k] + self.fp[k];
+            s.push_str(&format!("{name:<8}  {p:>9.4}  {r:>6.4}  {f:>6.4}  {gold:>6}  {pred:>9}\n"));
+        }
+        let (p, r, f) = self.prf(None);
+        let gold: usize = (0..3).map(|k| self.tp[k] + self.fn_[k]).sum();
+        let pred: usize = (0..3).map(|k| self.tp[k] + self.fp[k]).sum();
+        s.push_str(&format!("{:<8}  {p:>9.4}  {r:>6.4}  {f:>6.4}  {gold:>6}  {pred:>9}\n", "overall"));
+        s
+    }
+}

@@ -1,0 +1,152 @@
+//! Viterbi decoding over the BIO tags, and tags → entity spans.
+
+use std::ops::{Add, Range};
+
+use super::features::{LANES, O, TAGS, allowed, is_inside, kind_of};
+
+/// The best tag sequence under `emissions[i][tag]` and `transitions[prev][next]`
+/// (row `TAGS`: sentence start), never breaking the BIO rule. `mask[i]`, if
+/// given, is a bit set of the tags char `i` may take (constrained decoding
+/// for training on partly labelled text). Linear in the length.
+pub fn viterbi<S>(emissions: &[[S; LANES]], transitions: &[[S; TAGS]; TAGS + 1], mask: Option<&[u8]>, neg: S) -> Vec<u8>
+where
+    S: Copy + PartialOrd + Add<Output = S>,
+{
+    let n = emissions.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let ok = |i: usize, t: usize| mask.is_none_or(|m| m.get(i).is_none_or(|&b| b & (1 << t) != 0));
+    let mut back = vec![[0u8; TAGS]; n];
+    let mut score = [neg; TAGS];
+    for t in 0..TAGS {
+        if allowed(None, t as u8) && ok(0, t) {
+            score[t] = transitions[TAGS][t] + emissions[0][t];
+        }
+    }
+    for i in 1..n {
+        let mut next = [neg; TAGS];
+        for t in 0..TAGS {
+            if !ok(i, t) {
+                continue;
+            }
+            let mut best = neg;
+            let mut arg = 0u8;
+            let mut found = false;
+            for p in 0..TAGS {
+                if !allowed(Some(p as u8), t as u8) || score[p] <= neg {
+                    continue;
+                }
+                let s = score[p] + transitions[p][t];
+                if !found || s > best {
+                    best = s;
+                    arg = p as u8;
+                    found = true;
+                }
+            }
+            if found {
+                next[t] = best + emissions[i][t];
+                back[i][t] = arg;
+            }
+        }
+        score = next;
+    }
+    let mut last = 0usize;
+    for t in 1..TAGS {
+        if score[t] > score[last] {
+            last = t;
+        }
+    }
+    let mut tags = vec![O; n];
+    let mut t = last as u8;
+    for i in (0..n).rev() {
+        tags[i] = t;
+        t = back[i][t as usize];
+    }
+    tags
+}
+
+/// [`viterbi`] for the shipped model: integer scores, no mask, the BIO rule
+/// as a table.
+pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS + 1], out: &mut Vec<u8>) {
+    const NEG: i32 = i32::MIN / 4;
+    let n = emissions.len();
+    out.clear();
+    if n == 0 {
+        return;
+    }
+    // trans[p][t] with forbidden moves at NEG.
+    let mut trans = [[NEG; TAGS]; TAGS + 1];
+    for p in 0..=TAGS {
+        for t in 0..TAGS {
+            let prev = (p < TAGS).then_some(p as u8);
+            if allowed(prev, t as u8) {
+                trans[p][t] = transitions[p][t];
+            }
+        }
+    }
+    let mut back = vec![[0u8; TAGS]; n];
+    let mut score = [NEG; TAGS];
+    for t in 0..TAGS {
+        score[t] = trans[TAGS][t].saturating_add(emissions[0][t]).max(NEG);
+    }
+    for i in 1..n {
+        let mut next = [NEG; TAGS];
+        let b = &mut back[i];
+        for t in 0..TAGS {
+            let mut best = score[0].saturating_add(trans[0][t]);
+            let mut arg = 0u8;
+            for p in 1..TAGS {
+                let s = score[p].saturating_add(trans[p][t]);
+                if s > best {
+                    best = s;
+                    arg = p as u8;
+                }
+            }
+            next[t] = best.saturating_add(emissions[i][t]).max(NEG);
+            b[t] = arg;
+        }
+        // Keep scores near 0 so a long text never overflows.
+        let top = next.iter().copied().max().unwrap_or(0);
+        for v in next.iter_mut() {
+            *v = if *v <= NEG { NEG } else { (*v - top).max(NEG) };
+        }
+        score = next;
+    }
+    let mut last = 0usize;
+    for t in 1..TAGS {
+        if score[t] > score[last] {
+            last = t;
+        }
+    }
+    out.resize(n, O);
+    let mut t = last as u8;
+    for i in (0..n).rev() {
+        out[i] = t;
+        t = back[i][t as usize];
+    }
+}
+
+/// Entity spans (char ranges) and kinds (0 PER, 1 LOC, 2 ORG) of a tag sequence.
+/// A stray `I-X` (not after `B-X`/`I-X`) starts an entity.
+pub fn spans(tags: &[u8]) -> Vec<(Range<usize>, u8)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, u8)> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        let kind = kind_of(t);
+        let continues = is_inside(t) && open.is_some_and(|(_, k)| Some(k) == kind);
+        if continues {
+            continue;
+        }
+        if let Some((s, k)) = open.take() {
+            out.push((s..i, k));
+        }
+        if let Some(k) = kind {
+            open = Some((i, k));
+        }
+    }
+    if let Some((s, k)) = open {
+        out.push((s..tags.len(), k));
+    }
+    out
+}

@@ -1,0 +1,419 @@
+//! Features of the PER/LOC/ORG model: what the model sees of each character.
+//!
+//! Every feature is a template id plus a few values, hashed into one row of
+//! the weight table (the hashing trick: no feature dictionary is stored).
+//! Training and prediction call the same code, so they always agree.
+
+use std::ops::Range;
+
+use super::gazetteer::{Coverage, Gazetteer, LISTS};
+use crate::pipeline::segment::Segment;
+
+/// Tags of the character-level BIO scheme.
+pub const TAGS: usize = 7;
+/// Weight rows are padded to eight lanes (one 16-byte row of i16).
+pub const LANES: usize = 8;
+/// Features per character (see [`Extractor::features`]).
+pub const FEATURES: usize = 38;
+
+pub const O: u8 = 0;
+
+/// `B-kind` is `1 + 2·kind`, `I-kind` is `2 + 2·kind`; kind 0 PER, 1 LOC, 2 ORG.
+pub fn begin(kind: u8) -> u8 {
+    1 + 2 * kind
+}
+
+pub fn inside(kind: u8) -> u8 {
+    2 + 2 * kind
+}
+
+/// The kind of a B or I tag (None for O).
+pub fn kind_of(tag: u8) -> Option<u8> {
+    (tag != O && (tag as usize) < TAGS).then(|| (tag - 1) / 2)
+}
+
+pub fn is_inside(tag: u8) -> bool {
+    tag != O && tag.is_multiple_of(2)
+}
+
+/// May `next` follow `prev` (None: sentence start)? `I-X` only continues an `X`.
+pub fn allowed(prev: Option<u8>, next: u8) -> bool {
+    if !is_inside(next) {
+        return true;
+    }
+    prev.is_some_and(|p| p != O && kind_of(p) == kind_of(next))
+}
+
+/// Full-width ASCII (digits, Latin letters, punctuation) folded to half width,
+/// the ideographic space to a space. MSRA and People's Daily write full width,
+/// real input mostly half width: the model must not care.
+pub fn fold(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// The character as a feature value: folded, every ASCII digit one value.
+fn char_value(c: char) -> u64 {
+    let c = fold(c);
+    if c.is_ascii_digit() { '0' as u64 } else { c as u64 }
+}
+
+/// Coarse shape of a character.
+fn class(c: char) -> u64 {
+    let c = fold(c);
+    match c {
+        '0'..='9' => 1,
+        'a'..='z' => 2,
+        'A'..='Z' => 3,
+        '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万'
+        | '亿' | '两' => 4,
+        '·' | '•' | '・' | '.' => 5,
+        c if c.is_whitespace() => 6,
+        c if is_han(c) => 0,
+        c if c.is_alphanumeric() => 7,
+        _ => 8,
+    }
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Padding value outside the sentence.
+const PAD: u64 = 0x11_0000;
+
+/// A feature's hash: two multiply-xorshift rounds; the row is its top bits.
+#[inline]
+fn key(template: u64, a: u64, b: u64) -> u64 {
+    let h = (a ^ template.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    (h ^ (h >> 29) ^ b.wrapping_mul(0x2545_F491_4F6C_DD1D)).wrapping_mul(0xc4ce_b9fe_1a85_ec53)
+}
+
+/// FNV-1a over a token's folded characters: a word or a POS tag as one value.
+fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in chars {
+        h ^= char_value(c);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// What the model knows of one jieba token.
+#[derive(Debug, Clone, Copy)]
+struct TokenInfo {
+    word: u64,
+    pos: u64,
+    /// Length in characters, capped.
+    len: u64,
+    /// Its last char.
+    last: u64,
+    /// Punctuation or a function word: it ends a run of name-like tokens.
+    breaks: bool,
+    /// The run of tokens between breakers around this one: its first and
+    /// last token (indices).
+    run: (u32, u32),
+    /// jieba thinks it a name, or it is not a dictionary word class at all.
+    candidate: bool,
+    /// jieba tags it a Chinese person name (nr, nrfg).
+    person: bool,
+}
+
+const NO_TOKEN: TokenInfo =
+    TokenInfo { word: PAD, pos: PAD, len: 0, last: PAD, breaks: true, run: (0, 0), candidate: false, person: false };
+
+/// Tags of tokens the model must look at: names, abbreviations, foreign
+/// words, unknown tags.
+fn candidate(pos: &str) -> bool {
+    matches!(pos, "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "j" | "eng" | "?" | "")
+}
+
+/// Tokens around a candidate that the model also decodes.
+pub const WINDOW: usize = 2;
+
+/// Tags that end a run of tokens a name could span: punctuation, particles,
+/// prepositions, conjunctions, adverbs, pronouns, localizers.
+fn breaks(pos: &str) -> bool {
+    matches!(
+        pos,
+        "x" | "w" | "uj" | "ul" | "uz" | "ug" | "uv" | "ud" | "u" | "p" | "c" | "d" | "r" | "y" | "e" | "o" | "f" | "?"
+    ) || pos.is_empty()
+}
+
+/// Per-character view of a text and its tokens, built once per text.
+pub struct Extractor {
+    chars: Vec<char>,
+    /// Byte offset of each char, plus one entry for the end of the text.
+    offsets: Vec<usize>,
+    tokens: Vec<TokenInfo>,
+    /// Token of each char and the char's place in it: 0 begin, 1 middle, 2 end, 3 single.
+    token_of: Vec<(u32, u8)>,
+    /// Gazetteer coverage of each char.
+    cover: Vec<Coverage>,
+    /// Name-likeness class of each char.
+    classes: Vec<u16>,
+    bits: u32,
+}
+
+impl Extractor {
+    /// `segments` should cover `text` contiguously, in order; anything else
+    /// (a gap, an overlap, a span off a char boundary) is tolerated: a
+    /// segment that goes back is skipped, uncovered chars become one-char
+    /// tokens of their own. Tokens are numbered in text order.
+    pub fn new(text: &str, segments: &[Segment], gazetteer: &Gazetteer, bits: u32) -> Self {
+        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
+        let mut offsets = Vec::with_capacity(text.len() / 3 + 2);
+        for (i, c) in text.char_indices() {
+            chars.push(c);
+            offsets.push(i);
+        }
+        offsets.push(text.len());
+        let n = chars.len();
+        let mut tokens = Vec::with_capacity(segments.len() + 1);
+        let mut token_of = vec![(0u32, 3u8); n];
+        let mut ci = 0usize; // next char not yet given a token
+        for seg in segments {
+            let Range { start, end } = seg.span;
+            if start >= end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                continue;
+            }
+            let first = offsets.partition_point(|&o| o < start);
+            if first < ci {
+                continue; // overlaps what earlier segments covered
+            }
+            // Chars no segment covered: one-char tokens with an unknown tag.
+            for i in ci..first {
+                Self::push_token(&chars, &mut tokens, &mut token_of, i..i + 1, "?");
+            }
+            let last = offsets.partition_point(|&o| o < end); // one past
+            Self::push_token(&chars, &mut tokens, &mut token_of, first..last, &seg.pos);
+            ci = last;
+        }
+        for i in ci..n {
+            Self::push_token(&chars, &mut tokens, &mut token_of, i..i + 1, "?");
+        }
+        // Runs between breakers, at most RUN tokens each way.
+        const RUN: u32 = 4;
+        for t in 0..tokens.len() {
+            if t > 0 && !tokens[t].breaks && !tokens[t - 1].breaks && tokens[t - 1].run.0 + RUN > t as u32 {
+                tokens[t].run.0 = tokens[t - 1].run.0;
+            }
+        }
+        for t in (0..tokens.len()).rev() {
+            if t + 1 < tokens.len()
+                && !tokens[t].breaks
+                && !tokens[t + 1].breaks
+                && tokens[t + 1].run.1 < t as u32 + RUN
+            {
+                tokens[t].run.1 = tokens[t + 1].run.1;
+            }
+        }
+        let cover = gazetteer.cover(&chars);
+        let classes = chars.iter().map(|&c| gazetteer.char_class(c)).collect();
+        Self { chars, offsets, tokens, token_of, cover, classes, bits }
+    }
+
+    fn push_token(chars: &[char], tokens: &mut Vec<TokenInfo>, token_of: &mut [(u32, u8)], r: Range<usize>, pos: &str) {
+        let id = tokens.len() as u32;
+        let len = r.len();
+        let word = if len <= 8 { hash_chars(chars[r.clone()].iter().copied()) } else { 1 };
+        let last = char_value(chars[r.end - 1]);
+        tokens.push(TokenInfo {
+            word,
+            pos: hash_chars(pos.chars()),
+            len: len.min(5) as u64,
+            last,
+            breaks: breaks(pos),
+            run: (id, id),
+            candidate: candidate(pos),
+            person: matches!(pos, "nr" | "nrfg"),
+        });
+        for (k, i) in r.clone().enumerate() {
+            let place = if len == 1 {
+                3
+            } else if k == 0 {
+                0
+            } else if k + 1 == len {
+                2
+            } else {
+                1
+            };
+            token_of[i] = (id, place);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    pub fn chars(&self) -> &[char] {
+        &self.chars
+    }
+
+    /// Stretches of chars the model decodes (sorted, disjoint); the rest is
+    /// O. A token is a candidate if jieba tags it a name (nr, ns, nt, nz, j,
+    /// eng…), if a gazetteer name covers it, or if it is a single char that
+    /// often begins or continues names; each candidate brings [`WINDOW`]
+    /// tokens either side.
+    pub fn regions(&self) -> Vec<Range<usize>> {
+        let n_tok = self.tokens.len();
+        let mut wanted = vec![false; n_tok];
+        for (i, &(tid, place)) in self.token_of.iter().enumerate() {
+            let t = tid as usize;
+            if t >= n_tok || wanted[t] {
+                continue;
+            }
+            let single_surname = place == 3 && self.classes[i] & 0b11 >= 0b10;
+            let listed = self.cover[i][..3].iter().any(|&c| c != 0);
+            if self.tokens[t].candidate || listed || single_surname {
+                wanted[t] = true;
+            }
+        }
+        // Token ranges, widened and merged.
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut first_char = vec![0usize; n_tok + 1];
+        for (i, &(tid, _)) in self.token_of.iter().enumerate().rev() {
+            first_char[tid as usize] = i;
+        }
+        first_char[n_tok] = self.chars.len();
+        let mut t = 0;
+        while t < n_tok {
+            if !wanted[t] {
+                t += 1;
+                continue;
+            }
+            let start = t.saturating_sub(WINDOW);
+            let mut end = t + 1;
+            while end < n_tok && (wanted[end] || (end + 1..=(end + WINDOW).min(n_tok - 1)).any(|k| wanted[k])) {
+                end += 1;
+            }
+            let end = (end + WINDOW).min(n_tok);
+            t = end;
+            let a = first_char[start];
+            let b = first_char[end];
+            if a < b {
+                match out.last_mut() {
+                    Some(last) if last.end >= a => last.end = last.end.max(b),
+                    _ => out.push(a..b),
+                }
+            }
+        }
+        out
+    }
+
+    /// If chars `r` are exactly two or more whole tokens that jieba tags as
+    /// Chinese person names (nr, nrfg), each of 3 chars (陈吉宁阴和俊 in a
+    /// headline), their char ranges.
+    pub fn person_tokens(&self, r: Range<usize>) -> Option<Vec<Range<usize>>> {
+        if r.is_empty() || r.end > self.chars.len() {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut i = r.start;
+        while i < r.end {
+            let (tid, place) = self.token_of[i];
+            let t = self.tokens.get(tid as usize)?;
+            if !(place == 0 && t.person && t.len == 3) {
+                return None;
+            }
+            let end = i + t.len as usize;
+            if end > r.end || self.token_of.get(end - 1).map(|x| x.0) != Some(tid) {
+                return None;
+            }
+            out.push(i..end);
+            i = end;
+        }
+        (out.len() >= 2).then_some(out)
+    }
+
+    /// Byte range of chars `r`.
+    pub fn byte_span(&self, r: Range<usize>) -> Range<usize> {
+        self.offsets[r.start]..self.offsets[r.end]
+    }
+
+    fn value(&self, i: isize) -> u64 {
+        if i < 0 || i as usize >= self.chars.len() { PAD } else { char_value(self.chars[i as usize]) }
+    }
+
+    fn class_at(&self, i: isize) -> u64 {
+        if i < 0 || i as usize >= self.chars.len() { 15 } else { class(self.chars[i as usize]) }
+    }
+
+    fn token(&self, id: i64) -> TokenInfo {
+        if id < 0 || id as usize >= self.tokens.len() { NO_TOKEN } else { self.tokens[id as usize] }
+    }
+
+    /// The weight-table rows of char `i`'s features, written to `out`.
+    pub fn features(&self, i: usize, out: &mut [u32; FEATURES]) {
+        let shift = 64 - self.bits;
+        let p = i as isize;
+        let (c_2, c_1, c0, c1, c2) =
+            (self.value(p - 2), self.value(p - 1), self.value(p), self.value(p + 1), self.value(p + 2));
+        let (tid, place) = self.token_of[i];
+        let place = place as u64;
+        let t = self.token(tid as i64);
+        let prev = self.token(tid as i64 - 1);
+        let next = self.token(tid as i64 + 1);
+        let g = &self.cover[i];
+        let kc =
+            |j: isize| if j < 0 || j as usize >= self.classes.len() { 0xFFFF } else { self.classes[j as usize] as u64 };
+        let (k_1, k0, k1) = (kc(p - 1), kc(p), kc(p + 1));
+        let (run_first, run_last) = t.run;
+        let run_end = self.token(run_last as i64);
+        let run_start = self.token(run_first as i64);
+        let ahead = (run_last as u64).saturating_sub(tid as u64).min(3);
+        let behind = (tid as u64).saturating_sub(run_first as u64).min(3);
+        const _: () = assert!(LISTS == 6);
+        let shape = self.class_at(p - 1) | self.class_at(p) << 4 | self.class_at(p + 1) << 8;
+        let keys: [u64; FEATURES] = [
+            key(0, 0, 0),
+            key(1, c_2, 0),
+            key(2, c_1, 0),
+            key(3, c0, 0),
+            key(4, c1, 0),
+            key(5, c2, 0),
+            key(6, c_1, c0),
+            key(7, c0, c1),
+            key(8, c_2, c_1),
+            key(9, c1, c2),
+            key(10, c_1, c1),
+            key(11, shape, 0),
+            key(12, t.pos, place | t.len << 4),
+            key(13, prev.pos ^ t.pos.rotate_left(17), place),
+            key(14, t.pos ^ next.pos.rotate_left(17), place),
+            key(15, t.word, place),
+            key(16, prev.word, place),
+            key(17, next.word, place),
+            key(18, c0, t.pos ^ place),
+            key(19, prev.pos, next.pos ^ place << 60),
+            key(20, c_1 ^ c0.rotate_left(21) ^ c1.rotate_left(42), 0),
+            key(21, g[0] as u64, 0),
+            key(22, g[1] as u64, 0),
+            key(23, g[2] as u64, 0),
+            key(24, g[3] as u64, 0),
+            key(25, g[4] as u64, 0),
+            key(26, g[5] as u64, 0),
+            key(27, g[0] as u64 | (g[1] as u64) << 8 | (g[2] as u64) << 16, place),
+            key(28, run_end.word, ahead | place << 8),
+            key(29, run_end.last, ahead | place << 8),
+            key(30, run_start.word, behind | place << 8),
+            key(31, c0 ^ c1.rotate_left(21) ^ c2.rotate_left(42), 0),
+            key(32, c_2 ^ c_1.rotate_left(21) ^ c0.rotate_left(42), 0),
+            key(33, k0, 0),
+            key(34, k_1, k0),
+            key(35, k0, k1),
+            key(36, k_1 & 0x3f, k0 & 0x3f | (k1 & 0x3f) << 8),
+            key(37, k_1 >> 6, k0 >> 6 | (k1 >> 6) << 16),
+        ];
+        for (o, k) in out.iter_mut().zip(keys) {
+            *o = (k >> shift) as u32;
+        }
+    }
+}
