@@ -111,8 +111,8 @@ impl CleanText {
         spans
             .into_iter()
             .map(|span| {
-                if self.runs.get(cursor).is_some_and(|r| r.clean > span.start) {
-                    // Out of order (search mode): jump back by binary search.
+                if self.runs.get(cursor).is_none_or(|r| r.clean > span.start) {
+                    // Out of order (search mode) or past the end: binary search.
                     cursor = self.runs.partition_point(|r| r.clean + r.clean_len <= span.start);
                 }
                 while self.runs.get(cursor).is_some_and(|r| r.clean + r.clean_len <= span.start) {

@@ -526,6 +526,35 @@ mod tests {
             covered += ex.regions().iter().map(|r| r.len()).sum::<usize>();
         }
         println!("regions cover {:.0}% of the chars", 100.0 * covered as f64 / chars as f64);
+        // Where predict's time goes.
+        let all: Vec<_> =
+            docs.iter().map(|d| (*d, segmenter.segment(d, &[], SegmentationOptions::default()))).collect();
+        let (mut t_ex, mut t_em, mut t_vit) = (0f64, 0f64, 0f64);
+        let mut em = Vec::new();
+        let mut tags = Vec::new();
+        for _ in 0..rounds {
+            for (doc, segments) in &all {
+                let a = Instant::now();
+                let ex = Extractor::new(doc, segments, model.gazetteer(), model.params.bits);
+                let regions = ex.regions();
+                let b = Instant::now();
+                t_ex += (b - a).as_secs_f64();
+                for r in regions {
+                    let c = Instant::now();
+                    model.emissions(&ex, r, &mut em);
+                    let d = Instant::now();
+                    decode::viterbi_i32(&em, &model.params.transitions, &mut tags);
+                    t_em += (d - c).as_secs_f64();
+                    t_vit += d.elapsed().as_secs_f64();
+                }
+            }
+        }
+        println!(
+            "predict: extractor + regions {:.0} ns/char, emissions {:.0}, viterbi {:.0}",
+            t_ex / total * 1e9,
+            t_em / total * 1e9,
+            t_vit / total * 1e9
+        );
         println!(
             "{} chars × {rounds}: jieba tag {:.2} M chars/s; predict alone {:.2} M chars/s; tag + predict {:.2} M chars/s ({:.0}% of tag); {} entities",
             chars,

@@ -14,7 +14,7 @@ pub const TAGS: usize = 7;
 /// Weight rows are padded to eight lanes (one 16-byte row of i16).
 pub const LANES: usize = 8;
 /// Features per character (see [`Extractor::features`]).
-pub const FEATURES: usize = 38;
+pub const FEATURES: usize = 36;
 
 pub const O: u8 = 0;
 
@@ -409,8 +409,6 @@ impl Extractor {
             key(33, k0, 0),
             key(34, k_1, k0),
             key(35, k0, k1),
-            key(36, k_1 & 0x3f, k0 & 0x3f | (k1 & 0x3f) << 8),
-            key(37, k_1 >> 6, k0 >> 6 | (k1 >> 6) << 16),
         ];
         for (o, k) in out.iter_mut().zip(keys) {
             *o = (k >> shift) as u32;
