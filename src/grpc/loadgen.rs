@@ -196,7 +196,10 @@ async fn unary_worker(
     let mut report = Report::default();
     let per_worker_rate = options.rate / options.concurrency.max(1) as f64;
     let mut ticker = (per_worker_rate > 0.0).then(|| {
-        let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / per_worker_rate));
+        // Workers tick out of phase so the total rate is even, not in bursts.
+        let period = Duration::from_secs_f64(1.0 / per_worker_rate);
+        let phase = period.mul_f64(worker as f64 / options.concurrency.max(1) as f64);
+        let mut t = tokio::time::interval_at(tokio::time::Instant::now() + phase, period);
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         t
     });
