@@ -1,0 +1,96 @@
+//! Real scraped articles: page breaks inside words and web boilerplate.
+
+use regex::Regex;
+use tifa::grpc::pb;
+
+use crate::common::{ARTICLE_000, ARTICLE_001, TestServer};
+
+const ARTICLE_002: &str = include_str!("../fixtures/articles/002_2d8b69315731fb98.txt");
+
+async fn annotate(server: &TestServer, text: &str, boilerplate: pb::BoilerplateMode) -> pb::AnnotateResponse {
+    let mut client = server.client().await;
+    let request = pb::AnnotateRequest {
+        text: text.into(),
+        offset_encoding: pb::OffsetEncoding::Utf8 as i32,
+        boilerplate: boilerplate as i32,
+        ..Default::default()
+    };
+    client.annotate(request).await.unwrap().into_inner()
+}
+
+/// The same article with its page breaks (a blank line inside a sentence)
+/// removed by hand, and the byte offset of every removed break.
+fn heal(text: &str) -> (String, Vec<usize>) {
+    let page_break = Regex::new(r"(\p{Han})\n\n(\p{Han})").unwrap();
+    let mut healed = String::new();
+    let mut breaks = Vec::new();
+    let mut last = 0;
+    for c in page_break.captures_iter(text) {
+        let (before, after) = (c.get(1).unwrap(), c.get(2).unwrap());
+        let line_start = text[..before.end()].rfind('\n').map_or(0, |i| i + 1);
+        let next_line_end = text[after.start()..].find('\n').map_or(text.len(), |i| after.start() + i);
+        // A page break cuts running prose: long on both sides.
+        if text[line_start..before.end()].chars().count() < 30
+            || text[after.start()..next_line_end].chars().count() < 20
+        {
+            continue;
+        }
+        healed.push_str(&text[last..before.end()]);
+        breaks.push(before.end());
+        last = after.start();
+    }
+    healed.push_str(&text[last..]);
+    (healed, breaks)
+}
+
+#[tokio::test]
+async fn page_breaks_cut_no_token_entity_or_phrase() {
+    let server = TestServer::start(&[]).await;
+    for article in [ARTICLE_000, ARTICLE_001] {
+        let (healed, breaks) = heal(article);
+        assert!(breaks.len() >= 3, "the sample has page breaks");
+        let broken = annotate(&server, article, pb::BoilerplateMode::Mark).await;
+        let clean = annotate(&server, &healed, pb::BoilerplateMode::Mark).await;
+        // Read through the breaks, the article annotates exactly like the healed one.
+        let unbroken = |s: &str| s.replace("\n\n", "");
+        let words = |r: &pb::AnnotateResponse| r.tokens.iter().map(|t| unbroken(&t.text)).collect::<Vec<_>>();
+        assert_eq!(words(&broken), words(&clean));
+        let phrases = |r: &pb::AnnotateResponse| r.policy_phrases.iter().map(|p| unbroken(&p.text)).collect::<Vec<_>>();
+        assert_eq!(phrases(&broken), phrases(&clean));
+        let entities = |r: &pb::AnnotateResponse| r.entities.iter().map(|e| unbroken(&e.text)).collect::<Vec<_>>();
+        assert_eq!(entities(&broken), entities(&clean));
+        // And no span starts or ends inside a removed break.
+        for b in &breaks {
+            let inside = |start: u32, end: u32| (start as usize) == b + 1 || (end as usize) == b + 1;
+            assert!(broken.tokens.iter().all(|t| !inside(t.start, t.end)));
+        }
+    }
+    // The two words the issue names.
+    let broken = annotate(&server, ARTICLE_000, pb::BoilerplateMode::Mark).await;
+    assert!(broken.tokens.iter().any(|t| t.text == "责\n\n任感"));
+    assert!(
+        broken.policy_phrases.iter().any(|p| p.text == "国\n\n际科技创新中心" && p.canonical == "国际科技创新中心")
+    );
+}
+
+#[tokio::test]
+async fn boilerplate_of_a_web_scrape_yields_no_annotations_by_default() {
+    let server = TestServer::start(&[]).await;
+    let article_start = ARTICLE_002.find("部市共建").unwrap() as u32;
+    let junk_start = ARTICLE_002.find("点赞").unwrap() as u32;
+    let skipped = annotate(&server, ARTICLE_002, pb::BoilerplateMode::Unspecified).await;
+    let outside = |start: u32| start < article_start || start >= junk_start;
+    assert!(skipped.tokens.iter().all(|t| !outside(t.start)));
+    assert!(skipped.entities.iter().all(|e| !outside(e.start)), "{:?}", skipped.entities);
+    assert!(skipped.policy_phrases.iter().all(|p| !outside(p.start)));
+    assert!(skipped.entities.iter().any(|e| e.text == "陈吉宁"));
+    let structure = skipped.structure.unwrap();
+    assert_eq!(structure.source, "看看新闻Knews");
+    assert!(structure.blocks.iter().any(|b| b.kind == pb::BlockKind::Boilerplate as i32));
+
+    // Marked instead of skipped: everything comes back, junk flagged.
+    let marked = annotate(&server, ARTICLE_002, pb::BoilerplateMode::Mark).await;
+    assert!(marked.tokens.len() > skipped.tokens.len());
+    assert!(marked.tokens.iter().filter(|t| outside(t.start)).all(|t| t.boilerplate));
+    assert!(marked.tokens.iter().any(|t| t.boilerplate));
+}
