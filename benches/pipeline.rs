@@ -11,13 +11,7 @@ use tifa::pipeline::clean::CleanText;
 use tifa::pipeline::{AnnotateOptions, Features};
 use tifa::settings::Settings;
 
-const ARTICLES: [&str; 5] = [
-    include_str!("../tests/fixtures/articles/000_6e77a8c39b008b8e.txt"),
-    include_str!("../tests/fixtures/articles/001_997f95b8fd1f40f4.txt"),
-    include_str!("../tests/fixtures/articles/002_2d8b69315731fb98.txt"),
-    include_str!("../tests/fixtures/articles/003_6293a3a1acd0a6f5.txt"),
-    include_str!("../tests/fixtures/articles/004_cf4ae71d46783a76.txt"),
-];
+use tifa::grpc::loadgen::SAMPLE_ARTICLES as ARTICLES;
 
 fn pipeline(c: &mut Criterion) {
     let settings = Settings::load(None, &HashMap::new()).expect("default settings");

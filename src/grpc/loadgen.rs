@@ -13,8 +13,9 @@ use tonic::transport::Channel;
 use super::pb;
 use super::pb::annotation_service_client::AnnotationServiceClient;
 
-/// The sample articles (shared test fixtures), cut into documents.
-const ARTICLES: [&str; 5] = [
+/// The five sample articles (the test fixtures), as users send them. The load
+/// tool cuts them into documents; the benchmarks use them whole.
+pub const SAMPLE_ARTICLES: [&str; 5] = [
     include_str!("../../tests/fixtures/articles/000_6e77a8c39b008b8e.txt"),
     include_str!("../../tests/fixtures/articles/001_997f95b8fd1f40f4.txt"),
     include_str!("../../tests/fixtures/articles/002_2d8b69315731fb98.txt"),
@@ -140,9 +141,9 @@ impl Report {
 /// Documents of about `chars` code points cut from the articles.
 fn documents(chars: usize) -> Vec<String> {
     if chars == 0 {
-        return ARTICLES.iter().map(|a| a.to_string()).collect();
+        return SAMPLE_ARTICLES.iter().map(|a| a.to_string()).collect();
     }
-    let all: Vec<char> = ARTICLES.concat().chars().collect();
+    let all: Vec<char> = SAMPLE_ARTICLES.concat().chars().collect();
     (0..16)
         .map(|i| {
             let start = (i * all.len() / 16) % all.len();
