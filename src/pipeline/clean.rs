@@ -335,6 +335,12 @@ mod tests {
     }
 
     #[test]
+    fn sorted_mapping_recovers_after_an_empty_span_at_the_end() {
+        let clean = CleanText::new("一");
+        assert_eq!(clean.to_original_sorted([3..3, 0..0, 0..3]), [3..3, 0..0, 0..3]);
+    }
+
+    #[test]
     fn keeps_line_breaks_after_headings() {
         let text = "身体力行精心组织部署\n\n连日来上海";
         assert_eq!(CleanText::new(text).as_str(), text);
