@@ -13,9 +13,8 @@ use tifa::grpc::pb::{self, OffsetEncoding};
 use tifa::pipeline::AnnotateOptions;
 use tifa::pipeline::offsets::OffsetEncoding as Unit;
 use tonic::Code;
-use tonic_types::StatusExt;
 
-use crate::common::{ARTICLE_000, ARTICLE_001, TestServer, annotator};
+use crate::common::{ARTICLE_000, ARTICLE_001, TestServer, annotator, fields};
 use crate::invariants::Units;
 
 const ENCODINGS: [OffsetEncoding; 3] = [OffsetEncoding::Utf8, OffsetEncoding::Utf16, OffsetEncoding::CodePoint];
@@ -30,16 +29,6 @@ fn unit(encoding: i32) -> Unit {
         OffsetEncoding::Utf16 => Unit::Utf16,
         OffsetEncoding::CodePoint | OffsetEncoding::Unspecified => Unit::CodePoint,
     }
-}
-
-fn fields(status: &tonic::Status) -> Vec<String> {
-    status
-        .get_details_bad_request()
-        .expect("BadRequest details")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect()
 }
 
 /// A valid annotation of `text` (precise segmentation): every span non-empty,

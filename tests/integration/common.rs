@@ -99,3 +99,15 @@ pub fn slice(text: &str, start: u32, end: u32, encoding: tifa::grpc::pb::OffsetE
         E::CodePoint | E::Unspecified => text.chars().skip(start).take(end - start).collect(),
     }
 }
+
+/// The fields named by a status's BadRequest detail.
+pub fn fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_bad_request()
+        .expect("BadRequest details")
+        .field_violations
+        .into_iter()
+        .map(|v| v.field)
+        .collect()
+}

@@ -4,19 +4,8 @@ use std::time::Duration;
 
 use tifa::grpc::pb;
 use tonic::Code;
-use tonic_types::StatusExt;
 
-use crate::common::{ARTICLE_000, TestServer};
-
-fn fields(status: &tonic::Status) -> Vec<String> {
-    status
-        .get_details_bad_request()
-        .expect("BadRequest details")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect()
-}
+use crate::common::{ARTICLE_000, TestServer, fields};
 
 #[tokio::test]
 async fn bad_fields_are_named() {
