@@ -10,7 +10,6 @@ use std::sync::Arc;
 use arc_swap::ArcSwapOption;
 
 use crate::pipeline::Annotator;
-use crate::pipeline::keywords::KeywordExtractor;
 use crate::pipeline::ner::EntityRecognizer;
 use crate::pipeline::ner::model::NerModel;
 use crate::pipeline::policy::{Lexicon, LexiconError, PolicyMatcher};
@@ -53,7 +52,7 @@ pub fn load_annotator(settings: &ResourceSettings) -> Result<Annotator, LoadErro
     let lexicon = load_lexicon(&settings.lexicons)?;
     let model = NerModel::embedded().map_err(LoadError::Model)?;
     let entities = Arc::new(EntityRecognizer::new(model));
-    Ok(Annotator::new(segmenter, entities, Arc::new(KeywordExtractor), PolicyMatcher::new(lexicon)))
+    Ok(Annotator::new(segmenter, entities, PolicyMatcher::new(lexicon)))
 }
 
 /// Re-reads the lexicon files and swaps them in. On error the annotator in

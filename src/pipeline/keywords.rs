@@ -19,59 +19,54 @@ fn is_content_pos(pos: &str) -> bool {
     matches!(pos, "n" | "nr" | "nrfg" | "nrt" | "ns" | "nt" | "nz" | "vn" | "l" | "i" | "an")
 }
 
-#[derive(Debug, Default)]
-pub struct KeywordExtractor;
-
-impl KeywordExtractor {
-    /// Keywords of `text` from its precise-mode `segments`, weights scaled so
-    /// the top keyword has 1.0.
-    pub fn extract(&self, text: &str, segments: &[Segment]) -> Vec<Keyword> {
-        // Content words in order, as ids into `words`.
-        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut words: Vec<(&str, &str, u32)> = Vec::new();
-        let mut sequence: Vec<u32> = Vec::with_capacity(segments.len() / 2);
-        for s in segments {
-            let word = &text[s.span.clone()];
-            if !is_content_pos(&s.pos) || word.chars().nth(1).is_none() || word.contains(char::is_whitespace) {
-                continue;
-            }
-            let id = *ids.entry(word).or_insert_with(|| {
-                words.push((word, s.pos.as_str(), 0));
-                (words.len() - 1) as u32
-            });
-            words[id as usize].2 += 1;
-            sequence.push(id);
+/// Keywords of `text` from its precise-mode `segments`, weights scaled so
+/// the top keyword has 1.0.
+pub fn extract(text: &str, segments: &[Segment]) -> Vec<Keyword> {
+    // Content words in order, as ids into `words`.
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut words: Vec<(&str, &str, u32)> = Vec::new();
+    let mut sequence: Vec<u32> = Vec::with_capacity(segments.len() / 2);
+    for s in segments {
+        let word = &text[s.span.clone()];
+        if !is_content_pos(&s.pos) || word.chars().nth(1).is_none() || word.contains(char::is_whitespace) {
+            continue;
         }
-        if words.is_empty() {
-            return Vec::new();
-        }
-        // Rank only the most frequent words: a long document's rare words
-        // cannot be among its keywords, and a small dense graph is fast.
-        let mut by_count: Vec<u32> = (0..words.len() as u32).collect();
-        by_count.sort_by_key(|&w| (std::cmp::Reverse(words[w as usize].2), w));
-        by_count.truncate(MAX_CANDIDATES);
-        let mut dense = vec![u32::MAX; words.len()];
-        for (d, &w) in by_count.iter().enumerate() {
-            dense[w as usize] = d as u32;
-        }
-        let sequence: Vec<usize> = sequence
-            .iter()
-            .filter_map(|&w| Some(dense[w as usize]).filter(|&d| d != u32::MAX))
-            .map(|d| d as usize)
-            .collect();
-        let score = text_rank(&sequence, by_count.len());
-        let mut ranked: Vec<usize> = (0..by_count.len()).collect();
-        ranked.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
-        let top = score[ranked[0]].max(f32::MIN_POSITIVE);
-        ranked
-            .into_iter()
-            .take(TOP_K)
-            .map(|d| {
-                let (word, pos, _) = words[by_count[d] as usize];
-                Keyword { text: word.to_string(), weight: f64::from(score[d] / top), pos: pos.to_string() }
-            })
-            .collect()
+        let id = *ids.entry(word).or_insert_with(|| {
+            words.push((word, s.pos.as_str(), 0));
+            (words.len() - 1) as u32
+        });
+        words[id as usize].2 += 1;
+        sequence.push(id);
     }
+    if words.is_empty() {
+        return Vec::new();
+    }
+    // Rank only the most frequent words: a long document's rare words
+    // cannot be among its keywords, and a small dense graph is fast.
+    let mut by_count: Vec<u32> = (0..words.len() as u32).collect();
+    by_count.sort_by_key(|&w| (std::cmp::Reverse(words[w as usize].2), w));
+    by_count.truncate(MAX_CANDIDATES);
+    let mut dense = vec![u32::MAX; words.len()];
+    for (d, &w) in by_count.iter().enumerate() {
+        dense[w as usize] = d as u32;
+    }
+    let sequence: Vec<usize> = sequence
+        .iter()
+        .filter_map(|&w| Some(dense[w as usize]).filter(|&d| d != u32::MAX))
+        .map(|d| d as usize)
+        .collect();
+    let score = text_rank(&sequence, by_count.len());
+    let mut ranked: Vec<usize> = (0..by_count.len()).collect();
+    ranked.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    let top = score[ranked[0]].max(f32::MIN_POSITIVE);
+    ranked
+        .into_iter()
+        .take(TOP_K)
+        .map(|d| {
+            let (word, pos, _) = words[by_count[d] as usize];
+            Keyword { text: word.to_string(), weight: f64::from(score[d] / top), pos: pos.to_string() }
+        })
+        .collect()
 }
 
 /// Most distinct words ranked per document.
@@ -132,7 +127,7 @@ mod tests {
             let start = from + text[from..].find(word).unwrap();
             segments.push(Segment { span: start..start + word.len(), pos: pos.into() });
         }
-        let keywords = KeywordExtractor.extract(text, &segments);
+        let keywords = extract(text, &segments);
         assert_eq!(keywords[0].text, "科技创新");
         assert_eq!(keywords[0].weight, 1.0);
         assert!(keywords.iter().all(|k| k.text != "推动" && k.text != "，"));
@@ -140,6 +135,6 @@ mod tests {
 
     #[test]
     fn no_content_words_means_no_keywords() {
-        assert!(KeywordExtractor.extract("", &[]).is_empty());
+        assert!(extract("", &[]).is_empty());
     }
 }

@@ -22,7 +22,6 @@ pub mod types;
 use std::sync::Arc;
 
 use clean::CleanText;
-use keywords::KeywordExtractor;
 use ner::EntityRecognizer;
 use policy::{ExtraPhrase, PolicyMatcher};
 use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter, keep_whole};
@@ -51,7 +50,7 @@ pub enum BoilerplateMode {
     /// Left out of the result.
     #[default]
     Skip,
-    /// Returned, and flagged through [`Annotation::in_boilerplate`].
+    /// Returned, and flagged through [`Annotation::boilerplate`].
     Mark,
 }
 
@@ -80,28 +79,17 @@ const POLICY_PHRASE_POS: &str = "nz";
 pub struct Annotator {
     segmenter: Arc<Segmenter>,
     entities: Arc<EntityRecognizer>,
-    keywords: Arc<KeywordExtractor>,
     policy: PolicyMatcher,
 }
 
 impl Annotator {
-    pub fn new(
-        segmenter: Arc<Segmenter>,
-        entities: Arc<EntityRecognizer>,
-        keywords: Arc<KeywordExtractor>,
-        policy: PolicyMatcher,
-    ) -> Self {
-        Self { segmenter, entities, keywords, policy }
+    pub fn new(segmenter: Arc<Segmenter>, entities: Arc<EntityRecognizer>, policy: PolicyMatcher) -> Self {
+        Self { segmenter, entities, policy }
     }
 
     /// The same annotator with another policy matcher (a reloaded lexicon).
     pub fn with_policy(&self, policy: PolicyMatcher) -> Self {
-        Self {
-            segmenter: Arc::clone(&self.segmenter),
-            entities: Arc::clone(&self.entities),
-            keywords: Arc::clone(&self.keywords),
-            policy,
-        }
+        Self { segmenter: Arc::clone(&self.segmenter), entities: Arc::clone(&self.entities), policy }
     }
 
     pub fn policy(&self) -> &PolicyMatcher {
@@ -146,7 +134,7 @@ impl Annotator {
         if features.keywords {
             // Keywords describe the article, never the page around it.
             let article: Vec<Segment> = segments.iter().filter(|s| !starts_inside(&s.span, &junk)).cloned().collect();
-            annotation.keywords = self.keywords.extract(view.as_str(), &article);
+            annotation.keywords = keywords::extract(view.as_str(), &article);
         }
         if features.tokens {
             if options.segmentation != precise {

@@ -60,10 +60,6 @@ impl Segmenter {
         Ok(Self { jieba })
     }
 
-    pub fn jieba(&self) -> &Jieba {
-        &self.jieba
-    }
-
     /// Segments `text`. `protected` must be sorted and non-overlapping.
     pub fn segment(&self, text: &str, protected: &[ProtectedSpan], options: SegmentationOptions) -> Vec<Segment> {
         if options.mode == SegmentationMode::Precise {

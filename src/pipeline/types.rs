@@ -167,13 +167,6 @@ pub struct Annotation {
     pub boilerplate: Vec<Span>,
 }
 
-impl Annotation {
-    /// Whether a span starts inside a boilerplate block.
-    pub fn in_boilerplate(&self, span: &Span) -> bool {
-        starts_inside(span, &self.boilerplate)
-    }
-}
-
 /// Whether `span` starts inside one of `blocks` (sorted, disjoint).
 pub fn starts_inside(span: &Span, blocks: &[Span]) -> bool {
     let idx = blocks.partition_point(|b| b.end <= span.start);
