@@ -25,6 +25,11 @@ pub enum EvalCommand {
         /// Folder with the NER corpora, e.g. ../shared/data/ner
         #[arg(long)]
         data: PathBuf,
+        /// Also write each error of the whole annotator to this file, one per
+        /// line: `FN|FP<TAB>PER|LOC|ORG<TAB>span<TAB>sentence`, and `OVER<TAB>kind<TAB>span`
+        /// for a rule entity of another type that covers a gold name.
+        #[arg(long)]
+        errors: Option<PathBuf>,
     },
     /// Segmentation: word P/R/F1 on the SIGHAN 2005 MSR test set.
     Seg {
@@ -39,7 +44,7 @@ pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
         EvalCommand::Policy { gold, articles, discovery_only } => {
             super::eval_policy::run(&gold, &articles, discovery_only, settings)
         }
-        EvalCommand::Ner { data } => super::eval_ner::run(&data, settings),
+        EvalCommand::Ner { data, errors } => super::eval_ner::run(&data, errors.as_deref(), settings),
         EvalCommand::Seg { data } => super::eval_seg::run(&data, settings),
     }
 }

@@ -2,6 +2,7 @@
 //! the held-out split (People's Daily test), for the whole annotator (rules
 //! and model merged; other entity types ignored) and for the bare model.
 
+use std::ops::Range;
 use std::path::Path;
 use std::time::Instant;
 
@@ -11,7 +12,7 @@ use crate::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 use crate::resources::load_annotator;
 use crate::settings::Settings;
 
-pub fn run(dir: &Path, settings: &Settings) -> Result<(), String> {
+pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
     let sentences = data::read_bio(&dir.join(data::HELD_OUT))?;
     let gold_entities: usize = sentences.iter().map(|s| s.entities().len()).sum();
     println!(
@@ -42,6 +43,7 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<(), String> {
     let mut full = Scores::default();
     let started = Instant::now();
     let mut overridden = std::collections::BTreeMap::new();
+    let mut error_lines = String::new();
     for s in &sentences {
         let gold = s.entities();
         // The bare model on the view and tokens the pipeline gives it.
@@ -62,6 +64,7 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<(), String> {
             let span = chars_at(e.span.start)..chars_at(e.span.end);
             if kind_index(e.kind).is_none() && gold.iter().any(|g| g.0.start < span.end && span.start < g.0.end) {
                 *overridden.entry(format!("{:?}", e.kind)).or_insert(0usize) += 1;
+                error_lines.push_str(&format!("OVER\t{:?}\t{}\n", e.kind, &s.text[e.span.clone()]));
             }
         }
         let predicted: Vec<_> = all
@@ -69,6 +72,9 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<(), String> {
             .filter_map(|e| Some((chars_at(e.span.start)..chars_at(e.span.end), kind_index(e.kind)?)))
             .collect();
         full.add(&gold, &predicted);
+        if errors.is_some() {
+            list_errors(&s.text, &gold, &predicted, &mut error_lines);
+        }
     }
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
     print!("{}", full.table());
@@ -79,7 +85,23 @@ pub fn run(dir: &Path, settings: &Settings) -> Result<(), String> {
     println!("\nbare model (NerModel::predict on the cleaned view and jieba tokens), exact span and type:");
     print!("{}", bare.table());
     println!("\n({:.1}s)", started.elapsed().as_secs_f64());
+    if let Some(path) = errors {
+        std::fs::write(path, error_lines).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("errors of the annotator written to {}", path.display());
+    }
     Ok(())
+}
+
+/// Missed gold names (FN) and wrong predictions (FP) of one sentence.
+fn list_errors(text: &str, gold: &[(Range<usize>, u8)], predicted: &[(Range<usize>, u8)], out: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    let surface = |r: &Range<usize>| chars[r.clone()].iter().collect::<String>();
+    let kind = |k: u8| ["PER", "LOC", "ORG"][k as usize % 3];
+    for (label, mine, theirs) in [("FN", gold, predicted), ("FP", predicted, gold)] {
+        for (span, k) in mine.iter().filter(|e| !theirs.contains(e)) {
+            out.push_str(&format!("{label}\t{}\t{}\t{text}\n", kind(*k), surface(span)));
+        }
+    }
 }
 
 fn kind_index(kind: EntityKind) -> Option<u8> {

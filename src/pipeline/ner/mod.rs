@@ -3,6 +3,7 @@
 //! module merges them into one non-overlapping list and links each person to
 //! the position written right before the name.
 
+pub mod abbreviations;
 pub mod model;
 pub mod rules;
 
@@ -30,11 +31,28 @@ impl EntityRecognizer {
     /// non-overlapping. `segments` are jieba's tokens of the same text.
     pub fn recognize(&self, text: &str, segments: &[Segment], reference: Option<CivilDate>) -> Vec<Entity> {
         let mut found = rules::find(text, reference);
-        found.extend(self.model.predict(text, segments));
+        let places = abbreviations::find(text, segments);
+        let mut names = self.model.predict(text, segments);
+        names.retain(|e| !abbreviations::superseded(text, e, &places));
+        // A body a rule read before a title (科技部|部长) gives way to the
+        // model's own reading of those words.
+        found.retain(|e| !(is_name(e.kind) && overlaps_any(&names, &e.span)));
+        found.extend(names);
+        found.extend(places);
         let mut entities = resolve_overlaps(found);
         link_positions(text, &mut entities);
         entities
     }
+}
+
+fn is_name(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::Person | EntityKind::Location | EntityKind::Organization)
+}
+
+/// Does `span` overlap one of `sorted` (sorted by start, non-overlapping)?
+fn overlaps_any(sorted: &[Entity], span: &std::ops::Range<usize>) -> bool {
+    let k = sorted.partition_point(|e| e.span.end <= span.start);
+    sorted.get(k).is_some_and(|e| e.span.start < span.end)
 }
 
 /// Rule entities with a hard shape (a 《title》, a date, a meeting) outrank
@@ -70,21 +88,32 @@ pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
 }
 
 /// 市委书记陈吉宁 → 陈吉宁 holds 市委书记; 市委副书记、市长龚正 → 市委副书记、市长;
-/// 习近平总书记 (title after the name, nothing before) → 总书记.
+/// 科技部|部长|阴和俊 → 科技部部长 (the body written before a title is part of
+/// what the person holds); 习近平总书记 (title after the name, nothing
+/// before) → 总书记.
 fn link_positions(text: &str, entities: &mut [Entity]) {
+    let adjacent = |a: &Entity, b: &Entity| a.span.end == b.span.start;
     for i in 0..entities.len() {
         if entities[i].kind != EntityKind::Person {
             continue;
         }
         let before = i
             .checked_sub(1)
-            .filter(|&p| entities[p].kind == EntityKind::Position && entities[p].span.end == entities[i].span.start);
+            .filter(|&p| entities[p].kind == EntityKind::Position && adjacent(&entities[p], &entities[i]));
         if let Some(last) = before {
             let mut first = last;
-            while first > 0
-                && entities[first - 1].kind == EntityKind::Position
-                && text[entities[first - 1].span.end..entities[first].span.start] == *"、"
-            {
+            loop {
+                // The body of this title: 科技部|部长.
+                if first > 0 && is_body(entities[first - 1].kind) && adjacent(&entities[first - 1], &entities[first]) {
+                    first -= 1;
+                }
+                // The title before it, after 、: 市委副书记、市长.
+                let chained = first > 0
+                    && entities[first - 1].kind == EntityKind::Position
+                    && text[entities[first - 1].span.end..entities[first].span.start] == *"、";
+                if !chained {
+                    break;
+                }
                 first -= 1;
             }
             entities[i].position = Some(text[entities[first].span.start..entities[last].span.end].to_string());
@@ -95,6 +124,10 @@ fn link_positions(text: &str, entities: &mut [Entity]) {
             entities[i].position = Some(text[after.span.clone()].to_string());
         }
     }
+}
+
+fn is_body(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::Organization | EntityKind::Location)
 }
 
 #[cfg(test)]
@@ -130,6 +163,17 @@ mod tests {
             vec![entity(text, "习近平", EntityKind::Person), entity(text, "总书记", EntityKind::Position)];
         link_positions(text, &mut entities);
         assert_eq!(entities[0].position.as_deref(), Some("总书记"));
+
+        let text = "上海交通大学校长、中国科学院院士丁奎岭说";
+        let mut entities = vec![
+            entity(text, "上海交通大学", EntityKind::Organization),
+            entity(text, "校长", EntityKind::Position),
+            entity(text, "中国科学院", EntityKind::Organization),
+            entity(text, "院士", EntityKind::Position),
+            entity(text, "丁奎岭", EntityKind::Person),
+        ];
+        link_positions(text, &mut entities);
+        assert_eq!(entities[4].position.as_deref(), Some("上海交通大学校长、中国科学院院士"));
     }
 
     #[test]

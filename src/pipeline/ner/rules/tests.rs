@@ -129,10 +129,21 @@ fn fixture_entities_of_every_kind() {
     assert_eq!(kinds_of("部市共建上海国际科技创新中心工作推进会").len(), 2);
     assert!(kinds_of("部市共建上海国际科技创新中心工作推进会").iter().all(|k| *k == EntityKind::Event));
     assert_eq!(kinds_of("十二届市委七次全会"), [EntityKind::Event]);
-    for title in
-        ["上海市委书记", "科技部部长", "上海市委副书记", "国家发展改革委副主任", "中国工程院副院长", "全国人大代表"]
-    {
-        assert_eq!(kinds_of(title), [EntityKind::Position], "{title}");
+    // A named body before a title is an entity of its own; the title is the
+    // position (全国人大代表 is one listed title).
+    assert_eq!(kinds_of("全国人大代表"), [EntityKind::Position]);
+    for (body, kind, title) in [
+        ("上海市委", EntityKind::Organization, "书记"),
+        ("科技部", EntityKind::Organization, "部长"),
+        ("上海市委", EntityKind::Organization, "副书记"),
+        ("国家发展改革委", EntityKind::Organization, "副主任"),
+        ("中国工程院", EntityKind::Organization, "副院长"),
+    ] {
+        let at = text.find(&format!("{body}{title}")).unwrap();
+        let b = entities.iter().find(|e| e.span.start == at).unwrap_or_else(|| panic!("{body}{title}"));
+        assert_eq!((surface(&text, b), b.kind), (body, kind));
+        let t = entities.iter().find(|e| e.span.start == b.span.end).unwrap();
+        assert_eq!((surface(&text, t), t.kind), (title, EntityKind::Position));
     }
     // 上海市委副书记、市长|龚正: two positions, the second right before the name.
     let mayor = text.find("市长龚正").unwrap();

@@ -1,0 +1,186 @@
+//! One-character place abbreviations: 中 and 美 in 中美关系, 华 in 访华, 日 in
+//! 日方, 京 and 津 in 京津冀协同. Each is a LOCATION of its own (People's Daily
+//! convention). The characters are common words too (中 "middle", 美
+//! "beautiful", 日 "day"), so only three shapes count, and only when jieba
+//! does not read the character as the start of a longer word (美国, 日本,
+//! 华盛顿, 华东):
+//!
+//! - a series of two or more distinct abbreviations, all countries or all
+//!   provinces, followed by a relation word (中美关系, 印巴两国, 港澳台地区);
+//! - a country followed by 方, "side" (美方, 中方);
+//! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港).
+
+use crate::pipeline::segment::Segment;
+use crate::pipeline::types::{Entity, EntityKind, Source};
+
+const COUNTRIES: &str =
+    "中美日俄英法德意加澳韩朝越印巴以泰菲缅蒙哈乌埃伊叙黎沙欧亚非葡荷比瑞挪丹芬波匈捷希土墨古智秘阿新柬老";
+const PROVINCES: &str = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青宁港澳台";
+/// Words after a series that make it a relation between places.
+const RELATIONS: &str = "关系 两国 三国 四国 五国 两岸 双方 三方 之间 合作 贸易 友好 边境 边界 峰会 会谈 会晤 首脑 外长 联合 建交 战略 对话 经贸 等国 交流 谈判 和谈 协议 协定 领导人 元首 伙伴 条约 冲突 争端 两军 军事 安保 同盟 竞争 摩擦 比赛 对抗 之战 大战 两地 三地 地区 一体化 协同 高速 铁路 城际 友谊 文化 科技 青年 人民 议会 外交 防长 总理 总统 首相 政府 经济 投资 双边 三边 多边 互访 对峙 决赛";
+/// Countries that take 方 ("side"); directions and common words (南方, 西方,
+/// 比方, 地方) are left out.
+const SIDES: &str = "中美日俄英法德意加澳韩朝越印巴以泰菲缅蒙哈乌埃伊叙黎欧葡荷瑞挪丹芬波匈捷希土墨智柬";
+/// Before 方, these make a word of their own (对方, 双方, 东方).
+const NOT_BEFORE_SIDE: &str = "对双多一各甲乙丙东西南北地官军警资劳买卖校院厂来";
+/// After 方, these make 方 part of another word (方面, 方案, 方向).
+const NOT_AFTER_SIDE: &str = "面案向式法针便略位言圆舟程阵队块格剂形子";
+const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返";
+/// Places a visit verb takes as a one-char abbreviation.
+const VISITED: &str = "华京沪港澳台美日俄欧英法德韩朝印越";
+/// After 在 and 来 only the cities and China itself (在美 is rarer than
+/// 在美国; 来日 is mostly "days to come").
+const VISITED_NEAR: &str = "华京沪港澳台";
+
+const CONFIDENCE: f32 = 0.85;
+
+fn is_abbreviation(c: char) -> bool {
+    COUNTRIES.contains(c) || PROVINCES.contains(c)
+}
+
+/// LOCATION entities for the abbreviations of `text` (sorted by start).
+/// `segments` are jieba's tokens of `text`, in order.
+pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if let Some(end) = series_end(text, &chars, i) {
+            starts.extend((i..end).filter(|&k| chars[k].1 != '、').map(|k| chars[k].0));
+            i = end;
+            continue;
+        }
+        let next = chars.get(i + 1).map(|x| x.1);
+        let prev = i.checked_sub(1).map(|p| chars[p].1);
+        let side = SIDES.contains(c)
+            && next == Some('方')
+            && !prev.is_some_and(|p| NOT_BEFORE_SIDE.contains(p))
+            && !chars.get(i + 2).is_some_and(|x| NOT_AFTER_SIDE.contains(x.1));
+        let visit = prev.is_some_and(|p| {
+            VISIT_VERBS.contains(p)
+                && if matches!(p, '在' | '来') { VISITED_NEAR.contains(c) } else { VISITED.contains(c) }
+        });
+        if side || visit {
+            starts.push(chars[i].0);
+        }
+        i += 1;
+    }
+    starts
+        .into_iter()
+        .filter(|&at| stands_alone(text, segments, at))
+        .map(|at| Entity {
+            span: at..at + text[at..].chars().next().map_or(0, char::len_utf8),
+            kind: EntityKind::Location,
+            confidence: CONFIDENCE,
+            normalized: None,
+            numeric: None,
+            position: None,
+            source: Source::Rule,
+        })
+        .collect()
+}
+
+/// If a series of abbreviations starts at char `i` and a relation word
+/// follows it, the char index one past the series.
+fn series_end(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let first = chars[i].1;
+    if !is_abbreviation(first) {
+        return None;
+    }
+    let group = if COUNTRIES.contains(first) { COUNTRIES } else { PROVINCES };
+    let mut seen = vec![first];
+    let mut end = i + 1;
+    while end < chars.len() && seen.len() < 5 {
+        let c = chars[end].1;
+        let after_comma = c == '、' && chars.get(end + 1).is_some_and(|x| group.contains(x.1));
+        if after_comma {
+            end += 1;
+            continue;
+        }
+        if !group.contains(c) || seen.contains(&c) {
+            break;
+        }
+        seen.push(c);
+        end += 1;
+    }
+    let rest = &text[chars.get(end).map_or(text.len(), |x| x.0)..];
+    (seen.len() >= 2 && RELATIONS.split(' ').any(|r| rest.starts_with(r))).then_some(end)
+}
+
+/// The jieba token holding the char at byte `at` does not make it part of
+/// a longer word: the token began before the char (来华访问, 中美) and is no
+/// idiom (来日方长), or it begins with the char and what follows is only more
+/// abbreviations, 、 or 方, then perhaps a relation word (中美关系 passes;
+/// 美国, 华东, 中美洲 do not).
+fn stands_alone(text: &str, segments: &[Segment], at: usize) -> bool {
+    let k = segments.partition_point(|s| s.span.start <= at);
+    let Some(token) = k.checked_sub(1).map(|k| &segments[k]) else {
+        return true;
+    };
+    if token.span.end <= at || token.span.end > text.len() {
+        return true;
+    }
+    if matches!(token.pos.as_str(), "i" | "l") {
+        return false;
+    }
+    if token.span.start < at {
+        return true;
+    }
+    let c_len = text[at..].chars().next().map_or(1, char::len_utf8);
+    let rest = text[at + c_len..token.span.end].trim_start_matches(|c| is_abbreviation(c) || c == '、' || c == '方');
+    rest.is_empty() || RELATIONS.split(' ').any(|r| r == rest)
+}
+
+/// A model entity that only covers abbreviations the rule split (the model
+/// read 中美 as one place) gives way to them.
+pub fn superseded(text: &str, entity: &Entity, abbreviations: &[Entity]) -> bool {
+    entity.kind == EntityKind::Location
+        && abbreviations.iter().any(|a| a.span.start < entity.span.end && entity.span.start < a.span.end)
+        && text.get(entity.span.clone()).is_some_and(|t| t.chars().all(|c| is_abbreviation(c) || c == '、'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::segment::SegmentationOptions;
+
+    fn places(text: &str) -> Vec<String> {
+        let segmenter = crate::cli::train::data::segmenter().unwrap();
+        let segments = segmenter.segment(text, &[], SegmentationOptions::default());
+        find(text, &segments).into_iter().map(|e| text[e.span].to_string()).collect()
+    }
+
+    #[test]
+    fn series_before_a_relation_word() {
+        assert_eq!(places("中美关系继续发展"), ["中", "美"]);
+        assert_eq!(places("印巴两国实行停火"), ["印", "巴"]);
+        assert_eq!(places("推动京津冀协同发展"), ["京", "津", "冀"]);
+        assert_eq!(places("英、德、法三国外长"), ["英", "德", "法"]);
+    }
+
+    #[test]
+    fn sides_and_visits() {
+        assert_eq!(places("美方正加紧与中方磋商"), ["美", "中"]);
+        assert_eq!(places("卡尔波夫将再度来华访问"), ["华"]);
+        assert_eq!(places("李鹏总理在京会见了外宾"), ["京"]);
+    }
+
+    #[test]
+    fn common_words_and_full_names_are_left_alone() {
+        for text in [
+            "他在美国工作",
+            "在日本东京",
+            "中国与印尼",
+            "双方同意",
+            "这方面的工作",
+            "在华盛顿举行",
+            "美丽的中华",
+            "中美洲国家",
+            "他在华东工作",
+            "来日方长",
+        ] {
+            assert!(places(text).is_empty(), "{text}: {:?}", places(text));
+        }
+    }
+}
