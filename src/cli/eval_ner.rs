@@ -13,7 +13,7 @@ use crate::resources::load_annotator;
 use crate::settings::Settings;
 
 pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
-    let sentences = data::read_bio(&dir.join(data::HELD_OUT))?;
+    let sentences = data::read_held_out(dir)?;
     let gold_entities: usize = sentences.iter().map(|s| s.entities().len()).sum();
     println!(
         "held-out split: {} ({} sentences, {} chars, {} PER/LOC/ORG entities); never used for training or tuning",
@@ -24,7 +24,7 @@ pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(),
     );
     println!(
         "trained on: {} (news domain) + {} (partly labelled, own domain copy of the weights; see resources/ner/README.md)",
-        data::TRAIN_BIO.join(" + "),
+        data::TRAIN_BIO.join(" + ") + " + " + data::TRAIN_PART,
         data::TRAIN_CLUENER.join(" + ")
     );
 
