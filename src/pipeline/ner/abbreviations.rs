@@ -10,6 +10,9 @@
 //! - a country followed by 方, "side" (美方, 中方);
 //! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港).
 
+use std::sync::LazyLock;
+
+use super::rules::text::CharSet;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
@@ -34,8 +37,13 @@ const VISITED_NEAR: &str = "华京沪港澳台";
 
 const CONFIDENCE: f32 = 0.85;
 
+/// Every char of [`COUNTRIES`], [`PROVINCES`] and [`VISITED`] (华): most
+/// text has none, and a bitset says so at once.
+static ABBREVIATIONS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(COUNTRIES.chars().chain(PROVINCES.chars()).chain(VISITED.chars())));
+
 fn is_abbreviation(c: char) -> bool {
-    COUNTRIES.contains(c) || PROVINCES.contains(c)
+    ABBREVIATIONS.contains(c)
 }
 
 /// LOCATION entities for the abbreviations of `text` (sorted by start).
@@ -46,6 +54,10 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i].1;
+        if !is_abbreviation(c) {
+            i += 1;
+            continue;
+        }
         if let Some(end) = series_end(text, &chars, i) {
             starts.extend((i..end).filter(|&k| chars[k].1 != '、').map(|k| chars[k].0));
             i = end;
@@ -88,7 +100,13 @@ fn series_end(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
     if !is_abbreviation(first) {
         return None;
     }
-    let group = if COUNTRIES.contains(first) { COUNTRIES } else { PROVINCES };
+    let group = if COUNTRIES.contains(first) {
+        COUNTRIES
+    } else if PROVINCES.contains(first) {
+        PROVINCES
+    } else {
+        return None;
+    };
     let mut seen = vec![first];
     let mut end = i + 1;
     while end < chars.len() && seen.len() < 5 {

@@ -126,7 +126,7 @@ fn build_automaton(patterns: &[String]) -> AhoCorasick {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         // A DFA costs a few MB for the whole lexicon and searches fastest.
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         // Every pattern starts with a common CJK lead byte: a prefilter only adds work.
         .prefilter(false)
         .build(patterns)

@@ -20,7 +20,7 @@ mod lists;
 mod numbers;
 mod numerals;
 mod positions;
-mod text;
+pub(crate) mod text;
 mod titles;
 
 #[cfg(test)]

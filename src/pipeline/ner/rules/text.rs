@@ -70,13 +70,13 @@ pub(super) fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
 /// A set of chars with an O(1) test: a bitmap over the Basic Multilingual
 /// Plane (8 KiB), a list beyond it. The scans test every char of the text
 /// against one, so this is their hot path.
-pub(super) struct CharSet {
+pub(crate) struct CharSet {
     bmp: Box<[u64; 1024]>,
     astral: Vec<char>,
 }
 
 impl CharSet {
-    pub(super) fn new(chars: impl IntoIterator<Item = char>) -> Self {
+    pub(crate) fn new(chars: impl IntoIterator<Item = char>) -> Self {
         let mut set = CharSet { bmp: Box::new([0; 1024]), astral: Vec::new() };
         for c in chars {
             let i = c as usize;
@@ -90,7 +90,7 @@ impl CharSet {
     }
 
     #[inline]
-    pub(super) fn contains(&self, c: char) -> bool {
+    pub(crate) fn contains(&self, c: char) -> bool {
         let i = c as usize;
         if i < 0x1_0000 { self.bmp[i >> 6] >> (i & 63) & 1 == 1 } else { self.astral.contains(&c) }
     }
