@@ -301,7 +301,24 @@ async fn one_huge_line_without_punctuation() {
 async fn one_thing_repeated_100_000_times() {
     let server = TestServer::start(&[]).await;
     let mut client = server.client().await;
-    for unit in ["的", "年", "书记", "a", "1", "《", "“", "十", "。", " ", "\n", "🙂", "新质生产力"] {
+    for unit in [
+        "的",
+        "年",
+        "书记",
+        "a",
+        "1",
+        "《",
+        "“",
+        "十",
+        "。",
+        " ",
+        "\n",
+        "🙂",
+        "新质生产力",
+        "中美关系",
+        "科技部部长",
+        "访华",
+    ] {
         let text = unit.repeat(100_000);
         let mut text = text.as_str();
         if text.len() > 1_000_000 {
