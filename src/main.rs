@@ -14,6 +14,14 @@ use tifa::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 use tifa::settings::{CONFIG_ENV, DEFAULT_TOML, Settings};
 use tifa::{grpc, resources, shutdown, telemetry};
 
+/// jemalloc returns freed memory to the system on its own (dirty pages decay
+/// after seconds); glibc's per-thread arenas kept the high-water mark of
+/// every worker, and resident memory crept up under long mixed load
+/// (BENCHMARKS.md, soak). The library leaves the choice to the binary.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// sysexits EX_USAGE: bad configuration, nothing was started.
 const EXIT_CONFIG: u8 = 64;
 
