@@ -94,3 +94,60 @@ async fn boilerplate_of_a_web_scrape_yields_no_annotations_by_default() {
     assert!(marked.tokens.iter().filter(|t| outside(t.start)).all(|t| t.boilerplate));
     assert!(marked.tokens.iter().any(|t| t.boilerplate));
 }
+
+/// The entities the NER issue names, each found in the articles it quotes
+/// with its type; the people's positions as a client reads them.
+#[tokio::test]
+async fn the_examples_of_the_entity_issue_are_found_with_their_types() {
+    use pb::EntityType as T;
+    let articles = [
+        ARTICLE_000,
+        ARTICLE_001,
+        ARTICLE_002,
+        include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt"),
+        include_str!("../fixtures/articles/004_cf4ae71d46783a76.txt"),
+    ];
+    let server = TestServer::start(&[]).await;
+    let mut found: Vec<(String, T, String, String)> = Vec::new();
+    for text in articles {
+        let r = annotate(&server, text, pb::BoilerplateMode::Skip).await;
+        for e in r.entities {
+            let surface = text[e.start as usize..e.end as usize].to_string();
+            found.push((surface, e.r#type(), e.normalized, e.position));
+        }
+    }
+    let has = |surface: &str, kind: T| found.iter().any(|(s, k, ..)| s == surface && *k == kind);
+    for (surface, kind) in [
+        ("陈吉宁", T::Person),
+        ("龚正", T::Person),
+        ("阴和俊", T::Person),
+        ("市委常委会", T::Organization),
+        ("科技部", T::Organization),
+        ("上海交通大学", T::Organization),
+        ("平头哥(上海)半导体技术有限公司", T::Organization),
+        ("浦东新区", T::Location),
+        ("长三角", T::Location),
+        ("世博中心", T::Location),
+        ("2025年7月7日", T::Date),
+        ("7月7日", T::Date),
+        ("今年4月", T::Date),
+        ("昨天下午", T::Date),
+        ("十二届市委七次全会", T::Event),
+        ("部市共建上海国际科技创新中心工作推进会", T::Event),
+        ("市委书记", T::Position),
+        ("市委副书记", T::Position),
+        ("市长", T::Position),
+    ] {
+        assert!(has(surface, kind), "{surface} as {kind:?}");
+    }
+    assert!(
+        found
+            .iter()
+            .any(|(s, k, ..)| *k == T::Document && s.starts_with("《中共上海市委关于") && s.ends_with("的意见》"))
+    );
+    let holds = |person: &str, position: &str| found.iter().any(|(s, _, _, p)| s == person && p == position);
+    assert!(holds("陈吉宁", "市委书记"));
+    assert!(holds("龚正", "市委副书记、市长"));
+    assert!(holds("阴和俊", "科技部部长"));
+    assert!(holds("丁奎岭", "上海交通大学校长、中国科学院院士"));
+}

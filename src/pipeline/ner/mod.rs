@@ -34,9 +34,9 @@ impl EntityRecognizer {
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict(text, segments);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
-        // A body a rule read before a title (科技部|部长) gives way to the
-        // model's own reading of those words.
-        found.retain(|e| !(is_name(e.kind) && overlaps_any(&names, &e.span)));
+        mend_one_char_persons(text, &mut names);
+        venues_are_places(text, &mut names);
+        settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
         let mut entities = resolve_overlaps(found);
@@ -45,14 +45,120 @@ impl EntityRecognizer {
     }
 }
 
-fn is_name(kind: EntityKind) -> bool {
-    matches!(kind, EntityKind::Person | EntityKind::Location | EntityKind::Organization)
+/// Halls and centres: in 在…举行 they are where it happens (世博中心).
+/// Universities, hotels and embassies stay organizations there, as the
+/// news corpora label them (在白宫举行, 在钓鱼台国宾馆举行).
+const VENUE_SUFFIXES: [&str; 9] = ["中心", "会堂", "礼堂", "广场", "大厦", "剧院", "展览馆", "体育馆", "体育场"];
+const HELD_AFTER: [&str; 6] = ["举行", "召开", "举办", "开幕", "闭幕", "隆重"];
+
+/// The model reads venues as organizations (世博中心 as a 中心): a hall or
+/// centre in 在…举行 is a LOCATION.
+fn venues_are_places(text: &str, names: &mut [Entity]) {
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Organization) {
+        let (Some(name), Some(before), Some(after)) =
+            (text.get(e.span.clone()), text.get(..e.span.start), text.get(e.span.end..))
+        else {
+            continue;
+        };
+        if VENUE_SUFFIXES.iter().any(|s| name.ends_with(s))
+            && before.ends_with('在')
+            && HELD_AFTER.iter().any(|w| after.starts_with(w))
+        {
+            e.kind = EntityKind::Location;
+        }
+    }
 }
 
-/// Does `span` overlap one of `sorted` (sorted by start, non-overlapping)?
-fn overlaps_any(sorted: &[Entity], span: &std::ops::Range<usize>) -> bool {
-    let k = sorted.partition_point(|e| e.span.end <= span.start);
-    sorted.get(k).is_some_and(|e| e.span.start < span.end)
+/// Words after a one-char surname that make it a way to name a person:
+/// 吴先生, 李老师, 汤局长, 王某, 毛主席.
+const AFTER_SURNAME: &str = "先生 女士 小姐 老师 师傅 同志 老 总 某 氏 家 主席 总理 部长 局长 厅长 处长 书记 市长 省长 县长 区长 外长 经理 教授 博士 院士 医生 大夫 委员";
+
+/// A one-char PERSON from the model is a surname. With a short name of
+/// another type right after it, the model split a full name (刘|燕京 →
+/// 刘燕京); after 老/小 or before 先生, 局长… it names a person as written
+/// (老张, 吴先生); anywhere else it is a misreading and goes.
+fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>) {
+    let one_char = |e: &Entity| text.get(e.span.clone()).is_some_and(|t| t.chars().count() == 1);
+    let mut out: Vec<Entity> = Vec::with_capacity(names.len());
+    let mut i = 0;
+    while i < names.len() {
+        let e = &names[i];
+        if e.kind != EntityKind::Person || !one_char(e) {
+            out.push(e.clone());
+            i += 1;
+            continue;
+        }
+        let next = names.get(i + 1).filter(|n| {
+            n.span.start == e.span.end
+                && text
+                    .get(n.span.clone())
+                    .is_some_and(|t| (1..=2).contains(&t.chars().count()) && t.chars().all(model::features::is_han))
+        });
+        if let Some(given) = next {
+            out.push(Entity { span: e.span.start..given.span.end, ..e.clone() });
+            i += 2;
+            continue;
+        }
+        let after = &text[e.span.end..];
+        let before = &text[..e.span.start];
+        if before.ends_with(['老', '小']) || AFTER_SURNAME.split(' ').any(|w| after.starts_with(w)) {
+            out.push(e.clone());
+        }
+        i += 1;
+    }
+    *names = out;
+}
+
+/// Longest rest of a body that a title takes over when the model's name ends
+/// inside the body (管委会|党组书记).
+const MAX_BODY_REST_CHARS: usize = 3;
+
+/// A body the position rule read before a title (科技部|部长, a rule ORG or
+/// LOC right before a rule POSITION) against the model's names over the same
+/// words. The model's place or organization wins; where it ends inside the
+/// body (虹桥国际中央商务区管委会|党组书记), the title takes the rest. A model
+/// person there misread the body (张江科|建办党组书记) and goes. `rules` and
+/// `names` are sorted by start.
+fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
+    let title_starts: Vec<usize> =
+        rules.iter().filter(|e| e.kind == EntityKind::Position).map(|e| e.span.start).collect();
+    let is_body = |e: &Entity| {
+        matches!(e.kind, EntityKind::Organization | EntityKind::Location)
+            && e.source == Source::Rule
+            && title_starts.binary_search(&e.span.end).is_ok()
+    };
+    let mut misread = vec![false; names.len()];
+    // Title start → where the title now starts.
+    let mut moved: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    rules.retain(|body| {
+        if !is_body(body) {
+            return true;
+        }
+        let first = names.partition_point(|n| n.span.end <= body.span.start);
+        let mut keep = true;
+        for (k, name) in names.iter().enumerate().skip(first).take_while(|(_, n)| n.span.start < body.span.end) {
+            if name.kind == EntityKind::Person {
+                misread[k] = true;
+                continue;
+            }
+            keep = false;
+            let rest = text.get(name.span.end..body.span.end).map_or(usize::MAX, |r| r.chars().count());
+            if (1..=MAX_BODY_REST_CHARS).contains(&rest) {
+                moved.insert(body.span.end, name.span.end);
+            }
+        }
+        keep
+    });
+    for title in rules.iter_mut().filter(|e| e.kind == EntityKind::Position) {
+        if let Some(&start) = moved.get(&title.span.start) {
+            title.span.start = start;
+        }
+    }
+    let mut k = 0;
+    names.retain(|_| {
+        k += 1;
+        !misread[k - 1]
+    });
 }
 
 /// Rule entities with a hard shape (a 《title》, a date, a meeting) outrank
@@ -186,5 +292,75 @@ mod tests {
         ]);
         let kinds: Vec<_> = kept.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EntityKind::Document, EntityKind::Organization]);
+    }
+
+    fn model(text: &str, needle: &str, kind: EntityKind) -> Entity {
+        Entity { source: Source::Model, ..entity(text, needle, kind) }
+    }
+
+    fn shown(text: &str, entities: &[Entity]) -> Vec<(String, EntityKind)> {
+        entities.iter().map(|e| (text[e.span.clone()].to_string(), e.kind)).collect()
+    }
+
+    #[test]
+    fn one_char_persons_join_a_split_name_or_need_a_title() {
+        let text = "副院长刘燕京表示";
+        let mut names = vec![model(text, "刘", EntityKind::Person), model(text, "燕京", EntityKind::Location)];
+        mend_one_char_persons(text, &mut names);
+        assert_eq!(shown(text, &names), [("刘燕京".to_string(), EntityKind::Person)]);
+
+        for (text, kept) in [("吴先生说", true), ("老张来了", true), ("汤局长指出", true), ("司法改革", false)]
+        {
+            let first = text.chars().next().unwrap().to_string();
+            let one = if text.starts_with('老') { "张".to_string() } else { first };
+            let mut names = vec![model(text, &one, EntityKind::Person)];
+            mend_one_char_persons(text, &mut names);
+            assert_eq!(names.len() == 1, kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_hall_where_a_meeting_is_held_is_a_place() {
+        let text = "全会在世博中心举行";
+        let mut names = vec![model(text, "世博中心", EntityKind::Organization)];
+        venues_are_places(text, &mut names);
+        assert_eq!(names[0].kind, EntityKind::Location);
+        let text = "在白宫举行的记者招待会";
+        let mut names = vec![model(text, "白宫", EntityKind::Organization)];
+        venues_are_places(text, &mut names);
+        assert_eq!(names[0].kind, EntityKind::Organization);
+    }
+
+    #[test]
+    fn bodies_give_way_to_model_names_and_win_over_model_persons() {
+        // The model's organization ends inside the body: the title takes the rest.
+        let text = "虹桥国际中央商务区管委会党组书记孔福安表示";
+        let mut rules = vec![
+            entity(text, "虹桥国际中央商务区管委会党组", EntityKind::Organization),
+            entity(text, "书记", EntityKind::Position),
+        ];
+        let mut names = vec![
+            model(text, "虹桥国际中央商务区管委会", EntityKind::Organization),
+            model(text, "孔福安", EntityKind::Person),
+        ];
+        settle_bodies(text, &mut rules, &mut names);
+        assert_eq!(shown(text, &rules), [("党组书记".to_string(), EntityKind::Position)]);
+        assert_eq!(names.len(), 2);
+
+        // A model person inside a body misread it.
+        let text = "张江科建办党组书记肖健";
+        let mut rules =
+            vec![entity(text, "张江科建办党组", EntityKind::Organization), entity(text, "书记", EntityKind::Position)];
+        let mut names = vec![model(text, "张江科", EntityKind::Person), model(text, "肖健", EntityKind::Person)];
+        settle_bodies(text, &mut rules, &mut names);
+        assert_eq!(rules.len(), 2);
+        assert_eq!(shown(text, &names), [("肖健".to_string(), EntityKind::Person)]);
+
+        // A rule organization that is no body (a company) is left alone.
+        let text = "平头哥(上海)半导体技术有限公司戚肖宁";
+        let mut rules = vec![entity(text, "平头哥(上海)半导体技术有限公司", EntityKind::Organization)];
+        let mut names = vec![model(text, "半导体技术有限公司", EntityKind::Organization)];
+        settle_bodies(text, &mut rules, &mut names);
+        assert_eq!(rules.len(), 1);
     }
 }

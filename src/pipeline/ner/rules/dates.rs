@@ -96,17 +96,38 @@ pub(super) fn document_date(found: &[Found]) -> Option<CivilDate> {
 }
 
 pub(super) fn to_entities(found: Vec<Found>, reference: Option<CivilDate>) -> Vec<Entity> {
-    found
-        .into_iter()
-        .map(|f| {
-            let (kind, normalized, confidence) = match f.value {
-                Value::Date(d) => (EntityKind::Date, normalize_date(d, reference), date_confidence(d)),
-                Value::Time(Some(c)) => (EntityKind::Time, Some(normalize_clock(c)), 0.9),
-                Value::Time(None) => (EntityKind::Time, None, 0.75),
-            };
-            Entity { span: f.span, kind, confidence, normalized, numeric: None, position: None, source: Source::Rule }
-        })
-        .collect()
+    let entities = found.into_iter().map(|f| {
+        let (kind, normalized, confidence) = match f.value {
+            Value::Date(d) => (EntityKind::Date, normalize_date(d, reference), date_confidence(d)),
+            Value::Time(Some(c)) => (EntityKind::Time, Some(normalize_clock(c)), 0.9),
+            Value::Time(None) => (EntityKind::Time, None, 0.75),
+        };
+        Entity { span: f.span, kind, confidence, normalized, numeric: None, position: None, source: Source::Rule }
+    });
+    join_dates_and_times(entities)
+}
+
+/// A time written right after its date is one DATE: 昨天下午 (the date's
+/// value), 7月1日下午4时 (`2019-07-01T16:00` when both are complete).
+fn join_dates_and_times(entities: impl Iterator<Item = Entity>) -> Vec<Entity> {
+    let mut out: Vec<Entity> = Vec::new();
+    for e in entities {
+        if let Some(date) = out.last_mut()
+            && date.kind == EntityKind::Date
+            && e.kind == EntityKind::Time
+            && date.span.end == e.span.start
+        {
+            let full_day = date.normalized.as_deref().is_some_and(|d| d.len() == 10 && !d.starts_with('-'));
+            if full_day && let Some(clock) = &e.normalized {
+                date.normalized = date.normalized.take().map(|d| format!("{d}T{clock}"));
+            }
+            date.span.end = e.span.end;
+            date.confidence = date.confidence.min(e.confidence);
+            continue;
+        }
+        out.push(e);
+    }
+    out
 }
 
 fn date_confidence(d: DateValue) -> f32 {
@@ -789,16 +810,20 @@ mod tests {
     }
 
     #[test]
-    fn a_date_and_its_time_are_two_entities() {
+    fn a_time_right_after_its_date_joins_it() {
         let found = run("昨天下午", Some(REF));
-        assert_eq!(found[0], ("昨天".into(), EntityKind::Date, Some("2025-07-26".into())));
-        assert_eq!(found[1], ("下午".into(), EntityKind::Time, None));
+        assert_eq!(found, [("昨天下午".into(), EntityKind::Date, Some("2025-07-26".into()))]);
+        let found = run("7月1日下午4时，上海举行", Some(REF));
+        assert_eq!(found[0], ("7月1日下午4时".into(), EntityKind::Date, Some("2025-07-01T16:00".into())));
+        let found = run("7月1日下午4时，上海举行", None);
+        assert_eq!(found[0], ("7月1日下午4时".into(), EntityKind::Date, Some("--07-01".into())));
+        let found = run("7月6日上午", None);
+        assert_eq!(found[0], ("7月6日上午".into(), EntityKind::Date, Some("--07-06".into())));
+        // A dateline's clock after a space stays a TIME of its own.
         let found = run("2025-07-27 21:56:43 看看新闻", None);
         assert_eq!(found[1], ("21:56:43".into(), EntityKind::Time, Some("21:56:43".into())));
-        let found = run("7月1日下午4时，上海举行", None);
-        assert_eq!(found[1], ("下午4时".into(), EntityKind::Time, Some("16:00".into())));
-        let found = run("7月6日上午", None);
-        assert_eq!(found[1], ("上午".into(), EntityKind::Time, None));
+        // A time alone is a TIME.
+        assert_eq!(run("下午4时开会", None), [("下午4时".into(), EntityKind::Time, Some("16:00".into()))]);
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn relative_dates_resolve_against_each_articles_own_date() {
     check("002", "今天", "2025-07-27");
     check("002", "2026/03/11", "2026-03-11");
     // 003 has no dateline: its first complete date is 2019年7月22日.
-    check("003", "7月1日", "2019-07-01");
+    check("003", "7月1日下午4时", "2019-07-01T16:00");
     check("003", "13日", "2019-07-13");
     check("003", "明年1月中旬", "2020-01");
     // 004: 发布时间：2025-04-30.
@@ -155,8 +155,10 @@ fn fixture_entities_of_every_kind() {
     let entities = find(&text, None);
     let money = entity(&text, &entities, EntityKind::Money, "4.95万亿元").numeric.clone().unwrap();
     assert_eq!((money.value, money.unit.as_str()), (4.95e12, "CNY"));
-    assert_eq!(entity(&text, &entities, EntityKind::Time, "下午4时").normalized.as_deref(), Some("16:00"));
-    entity(&text, &entities, EntityKind::Time, "下午");
+    // 7月1日下午4时 is one DATE; 昨天下午 too.
+    let when = entity(&text, &entities, EntityKind::Date, "7月1日下午4时");
+    assert_eq!(when.normalized.as_deref(), Some("2019-07-01T16:00"));
+    entity(&text, &entities, EntityKind::Date, "昨天下午");
     entity(&text, &entities, EntityKind::Event, "科技创新型企业座谈会");
     entity(&text, &entities, EntityKind::Event, "庆祝中国共产党成立100周年大会");
     entity(&text, &entities, EntityKind::Document, "《永不消逝的电波》");
