@@ -299,5 +299,46 @@ for dir in "${kdirs[@]}"; do
   if [[ ${ok} -eq 1 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 
+# The Dockerfile cannot be built here (no engine, no registry), so its
+# contract with the manifests is checked statically: non-root final stage,
+# the default ports exposed, SIGTERM as stop signal, no HEALTHCHECK, a locked
+# release build of the binary the manifests run.
+echo "==> deploy/Dockerfile"
+if python3 - "${repo_root}/deploy/Dockerfile" "${defaults_toml}" <<'PY'
+import re, sys, tomllib
+path, defaults = sys.argv[1], sys.argv[2]
+lines = []
+for raw in open(path).read().replace("\\\n", " ").splitlines():
+    line = raw.strip()
+    if line and not line.startswith("#"):
+        lines.append(line)
+instr = [(l.split()[0].upper(), l[len(l.split()[0]):].strip()) for l in lines]
+errors = []
+stages = [a for i, a in instr if i == "FROM"]
+if len(stages) < 2:
+    errors.append("expected a multi-stage build")
+final = [(i, a) for i, a in instr[max(k for k, (i, _) in enumerate(instr) if i == "FROM"):]]
+users = [a for i, a in final if i == "USER"]
+if not users or users[-1] in ("root", "0", "0:0"):
+    errors.append("the final stage must run as a non-root USER")
+cfg = tomllib.load(open(defaults, "rb"))
+want = {int(cfg["server"]["listen"].rsplit(":", 1)[1]), int(cfg["metrics"]["listen"].rsplit(":", 1)[1])}
+exposed = {int(p.split("/")[0]) for i, a in instr if i == "EXPOSE" for p in a.split()}
+if exposed != want:
+    errors.append(f"EXPOSE {sorted(exposed)} but the binary listens on {sorted(want)}")
+if ("STOPSIGNAL", "SIGTERM") not in instr:
+    errors.append("STOPSIGNAL SIGTERM missing (tifa drains on SIGTERM)")
+if any(i == "HEALTHCHECK" for i, _ in instr):
+    errors.append("HEALTHCHECK present; Kubernetes probes do that")
+if not any(i == "RUN" and re.search(r"cargo build --release --locked", a) for i, a in instr):
+    errors.append("no locked release build (cargo build --release --locked)")
+if not any(i == "ENTRYPOINT" and "tifa" in a for i, a in final):
+    errors.append("the final stage has no ENTRYPOINT running tifa")
+for e in errors:
+    print(f"FAIL deploy/Dockerfile: {e}")
+sys.exit(1 if errors else 0)
+PY
+then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "validate-manifests: ${passed} passed, ${failed} failed"
 [[ ${failed} -eq 0 ]]
