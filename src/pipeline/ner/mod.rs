@@ -36,6 +36,7 @@ impl EntityRecognizer {
         names.retain(|e| !abbreviations::superseded(text, e, &places));
         mend_one_char_persons(text, &mut names);
         venues_are_places(text, &mut names);
+        roads_are_places(text, &mut names);
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
@@ -64,6 +65,18 @@ fn venues_are_places(text: &str, names: &mut [Entity]) {
             && before.ends_with('在')
             && HELD_AFTER.iter().any(|w| after.starts_with(w))
         {
+            e.kind = EntityKind::Location;
+        }
+    }
+}
+
+/// Road names the model takes for people (杨高南路): no Chinese name ends so.
+const ROAD_SUFFIXES: [&str; 4] = ["路", "大道", "大街", "公路"];
+
+fn roads_are_places(text: &str, names: &mut [Entity]) {
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        if name.chars().count() >= 3 && ROAD_SUFFIXES.iter().any(|s| name.ends_with(s)) {
             e.kind = EntityKind::Location;
         }
     }
@@ -320,14 +333,24 @@ mod tests {
     }
 
     #[test]
+    fn a_road_is_no_person() {
+        let text = "位于杨高南路的广场";
+        let mut names = vec![model(text, "杨高南路", EntityKind::Person)];
+        roads_are_places(text, &mut names);
+        assert_eq!(names[0].kind, EntityKind::Location);
+    }
+
+    #[test]
     fn a_hall_where_a_meeting_is_held_is_a_place() {
         let text = "全会在世博中心举行";
         let mut names = vec![model(text, "世博中心", EntityKind::Organization)];
         venues_are_places(text, &mut names);
+        roads_are_places(text, &mut names);
         assert_eq!(names[0].kind, EntityKind::Location);
         let text = "在白宫举行的记者招待会";
         let mut names = vec![model(text, "白宫", EntityKind::Organization)];
         venues_are_places(text, &mut names);
+        roads_are_places(text, &mut names);
         assert_eq!(names[0].kind, EntityKind::Organization);
     }
 
