@@ -91,24 +91,7 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::types::Source;
-
-    fn model(text: &str, needle: &str, kind: EntityKind) -> Entity {
-        let start = text.find(needle).unwrap();
-        Entity {
-            span: start..start + needle.len(),
-            kind,
-            confidence: 0.9,
-            normalized: None,
-            numeric: None,
-            position: None,
-            source: Source::Model,
-        }
-    }
-
-    fn shown(text: &str, entities: &[Entity]) -> Vec<(String, EntityKind)> {
-        entities.iter().map(|e| (text[e.span.clone()].to_string(), e.kind)).collect()
-    }
+    use crate::pipeline::ner::tests::{model, shown};
 
     #[test]
     fn one_char_persons_join_a_split_name_or_need_a_title() {

@@ -176,7 +176,8 @@ fn is_body(kind: EntityKind) -> bool {
 mod tests {
     use super::*;
 
-    fn entity(text: &str, needle: &str, kind: EntityKind) -> Entity {
+    /// A rule entity for `needle` (its first occurrence in `text`).
+    pub(super) fn entity(text: &str, needle: &str, kind: EntityKind) -> Entity {
         let start = text.find(needle).unwrap();
         Entity {
             span: start..start + needle.len(),
@@ -230,11 +231,12 @@ mod tests {
         assert_eq!(kinds, [EntityKind::Document, EntityKind::Organization]);
     }
 
-    fn model(text: &str, needle: &str, kind: EntityKind) -> Entity {
+    /// A model entity for `needle`.
+    pub(super) fn model(text: &str, needle: &str, kind: EntityKind) -> Entity {
         Entity { source: Source::Model, ..entity(text, needle, kind) }
     }
 
-    fn shown(text: &str, entities: &[Entity]) -> Vec<(String, EntityKind)> {
+    pub(super) fn shown(text: &str, entities: &[Entity]) -> Vec<(String, EntityKind)> {
         entities.iter().map(|e| (text[e.span.clone()].to_string(), e.kind)).collect()
     }
 
