@@ -5,9 +5,10 @@
 use super::model;
 use crate::pipeline::types::{Entity, EntityKind};
 
-/// Applies every correction to the model's `names` (sorted, non-overlapping).
-pub(super) fn correct(text: &str, names: &mut Vec<Entity>) {
-    mend_one_char_persons(text, names);
+/// Applies every correction to the model's `names` (sorted, non-overlapping);
+/// `rules` are the rule entities of the same text, sorted by start.
+pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
+    mend_one_char_persons(text, names, rules);
     venues_are_places(text, names);
     roads_are_places(text, names);
 }
@@ -48,15 +49,20 @@ fn roads_are_places(text: &str, names: &mut [Entity]) {
     }
 }
 
-/// Words after a one-char surname that make it a way to name a person:
-/// 吴先生, 李老师, 汤局长, 王某, 毛主席.
-const AFTER_SURNAME: &str = "先生 女士 小姐 老师 师傅 同志 老 总 某 氏 家 主席 总理 部长 局长 厅长 处长 书记 市长 省长 县长 区长 外长 经理 教授 博士 院士 医生 大夫 委员";
+/// Honorifics after a one-char surname that make it a way to name a person
+/// (吴先生, 李老师, 王某); job titles (汤局长, 毛主席) are the POSITION rule's.
+const HONORIFICS: &str = "先生 女士 小姐 老师 师傅 同志 老 总 某 氏 家 博士 医生 大夫";
 
 /// A one-char PERSON from the model is a surname. With a short name of
 /// another type right after it, the model split a full name (刘|燕京 →
-/// 刘燕京); after 老/小 or before 先生, 局长… it names a person as written
-/// (老张, 吴先生); anywhere else it is a misreading and goes.
-fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>) {
+/// 刘燕京); after 老/小, or before an honorific or a POSITION found by the
+/// rules (`rules`, sorted by start), it names a person as written (老张,
+/// 吴先生, 汤局长); anywhere else it is a misreading and goes.
+fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
+    let title_at = |at: usize| {
+        let k = rules.partition_point(|r| r.span.start < at);
+        rules[k..].iter().take_while(|r| r.span.start == at).any(|r| r.kind == EntityKind::Position)
+    };
     let one_char = |e: &Entity| text.get(e.span.clone()).is_some_and(|t| t.chars().count() == 1);
     let mut out: Vec<Entity> = Vec::with_capacity(names.len());
     let mut i = 0;
@@ -80,7 +86,8 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>) {
         }
         let after = &text[e.span.end..];
         let before = &text[..e.span.start];
-        if before.ends_with(['老', '小']) || AFTER_SURNAME.split(' ').any(|w| after.starts_with(w)) {
+        if before.ends_with(['老', '小']) || HONORIFICS.split(' ').any(|w| after.starts_with(w)) || title_at(e.span.end)
+        {
             out.push(e.clone());
         }
         i += 1;
@@ -97,7 +104,7 @@ mod tests {
     fn one_char_persons_join_a_split_name_or_need_a_title() {
         let text = "副院长刘燕京表示";
         let mut names = vec![model(text, "刘", EntityKind::Person), model(text, "燕京", EntityKind::Location)];
-        mend_one_char_persons(text, &mut names);
+        mend_one_char_persons(text, &mut names, &[]);
         assert_eq!(shown(text, &names), [("刘燕京".to_string(), EntityKind::Person)]);
 
         for (text, kept) in [("吴先生说", true), ("老张来了", true), ("汤局长指出", true), ("司法改革", false)]
@@ -105,7 +112,9 @@ mod tests {
             let first = text.chars().next().unwrap().to_string();
             let one = if text.starts_with('老') { "张".to_string() } else { first };
             let mut names = vec![model(text, &one, EntityKind::Person)];
-            mend_one_char_persons(text, &mut names);
+            // 局长 in 汤局长 is found by the POSITION rule.
+            let rules = crate::pipeline::ner::rules::find(text, None);
+            mend_one_char_persons(text, &mut names, &rules);
             assert_eq!(names.len() == 1, kept, "{text}");
         }
     }

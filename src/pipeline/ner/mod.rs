@@ -35,7 +35,7 @@ impl EntityRecognizer {
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict(text, segments);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
-        corrections::correct(text, &mut names);
+        corrections::correct(text, &mut names, &found);
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
