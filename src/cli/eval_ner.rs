@@ -13,7 +13,7 @@ use crate::resources::load_annotator;
 use crate::settings::Settings;
 
 pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
-    let sentences = data::read_held_out(dir)?;
+    let sentences = data::read_split(dir, true)?;
     let gold_entities: usize = sentences.iter().map(|s| s.entities().len()).sum();
     println!(
         "held-out split: {} ({} sentences, {} chars, {} PER/LOC/ORG entities); never used for training or tuning",

@@ -26,17 +26,12 @@ pub fn held_out(i: usize) -> bool {
     (i / SPLIT_BLOCK) % 2 == 1
 }
 
-/// The held-out sentences (see [`SPLIT_FILE`]).
-pub fn read_held_out(dir: &Path) -> Result<Vec<Sentence>, String> {
+/// The held-out (`held` true) or the training sentences of [`SPLIT_FILE`].
+pub fn read_split(dir: &Path, held: bool) -> Result<Vec<Sentence>, String> {
     let all = read_bio(&dir.join(SPLIT_FILE))?;
-    Ok(all.into_iter().enumerate().filter(|(i, _)| held_out(*i)).map(|(_, s)| s).collect())
+    Ok(all.into_iter().enumerate().filter(|(i, _)| held_out(*i) == held).map(|(_, s)| s).collect())
 }
 
-/// The training part of [`SPLIT_FILE`].
-pub fn read_train_part(dir: &Path) -> Result<Vec<Sentence>, String> {
-    let all = read_bio(&dir.join(SPLIT_FILE))?;
-    Ok(all.into_iter().enumerate().filter(|(i, _)| !held_out(*i)).map(|(_, s)| s).collect())
-}
 /// Partly labelled training corpora of another domain (see [`read_cluener`]).
 pub const TRAIN_CLUENER: [&str; 2] = ["cluener.train.jsonl", "cluener.dev.jsonl"];
 /// Tuning (`tifa train ner --tune`): 5-fold cross-validation over People's Daily dev.

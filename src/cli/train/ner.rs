@@ -30,13 +30,11 @@ pub struct Config {
     pub jieba_dict: Option<PathBuf>,
     /// Folds for the training-corpus gazetteer (each fold sees names from the others only).
     pub folds: usize,
-    /// Train on the training part of the People's Daily test file too.
-    pub split_train: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { bits: 20, epochs: 30, seed: 20261121, tune: None, jieba_dict: None, folds: 5, split_train: true }
+        Self { bits: 20, epochs: 30, seed: 20261121, tune: None, jieba_dict: None, folds: 5 }
     }
 }
 
@@ -279,11 +277,9 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
             }
         }
     }
-    if config.split_train {
-        let part = data::read_train_part(dir)?;
-        eprintln!("{}: {} sentences", data::TRAIN_PART, part.len());
-        train_sents.extend(part);
-    }
+    let part = data::read_split(dir, false)?;
+    eprintln!("{}: {} sentences", data::TRAIN_PART, part.len());
+    train_sents.extend(part);
     let mut cluener_sents = Vec::new();
     for name in data::TRAIN_CLUENER {
         let sents = data::read_cluener(&dir.join(name))?;
