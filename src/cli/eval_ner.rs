@@ -64,7 +64,9 @@ pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(),
             let span = chars_at(e.span.start)..chars_at(e.span.end);
             if kind_index(e.kind).is_none() && gold.iter().any(|g| g.0.start < span.end && span.start < g.0.end) {
                 *overridden.entry(format!("{:?}", e.kind)).or_insert(0usize) += 1;
-                error_lines.push_str(&format!("OVER\t{:?}\t{}\n", e.kind, &s.text[e.span.clone()]));
+                if errors.is_some() {
+                    error_lines.push_str(&format!("OVER\t{:?}\t{}\n", e.kind, &s.text[e.span.clone()]));
+                }
             }
         }
         let predicted: Vec<_> = all
