@@ -21,9 +21,11 @@
 pub mod decode;
 pub mod features;
 pub mod gazetteer;
+mod prefetch;
 
 use features::{Extractor, FEATURES, LANES, TAGS};
 use gazetteer::Gazetteer;
+use prefetch::prefetch;
 
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
@@ -231,10 +233,23 @@ impl NerModel {
     pub fn emissions(&self, ex: &Extractor, range: std::ops::Range<usize>, out: &mut Vec<[i32; LANES]>) {
         let w = &self.params.weights;
         let mask = w.len() - 1;
-        let mut rows = [0u32; FEATURES];
         out.clear();
-        for i in range {
-            ex.features(i, &mut rows);
+        if range.is_empty() {
+            return;
+        }
+        // The table is far bigger than L2: the rows of the next char are
+        // fetched while this char's rows are summed, so the loads overlap.
+        let mut rows = [0u32; FEATURES];
+        let mut next = [0u32; FEATURES];
+        ex.features(range.start, &mut next);
+        for i in range.clone() {
+            std::mem::swap(&mut rows, &mut next);
+            if i + 1 < range.end {
+                ex.features(i + 1, &mut next);
+                for &r in &next {
+                    prefetch(&w[r as usize & mask]);
+                }
+            }
             let mut acc = [0i32; LANES];
             for &r in &rows {
                 let row = &w[r as usize & mask];

@@ -8,12 +8,15 @@
 //! a bigram filter and a "some name continues" flag: linear in the text.
 
 use super::features::fold;
+use super::prefetch::prefetch;
 
 /// Lists: 0..3 known PER/LOC/ORG names, 3..6 jieba's PER/LOC/ORG words.
 pub const LISTS: usize = 6;
 /// Names are 2 to `MAX_CHARS` chars long.
 pub const MAX_CHARS: usize = 16;
-const CONTINUES: u8 = 1 << 7;
+const CONTINUES: u64 = 1 << 7;
+/// The prefix-hash part of a slot.
+const KEY: u64 = !0xFF;
 const FILTER_BITS: u32 = 20;
 
 /// Per char and list: 0 (no name), or `place | len << 2` with place 1 begin,
@@ -21,8 +24,10 @@ const FILTER_BITS: u32 = 20;
 pub type Coverage = [u8; LISTS];
 
 pub struct Gazetteer {
-    keys: Vec<u64>,
-    flags: Vec<u8>,
+    /// Open-addressing table of name prefixes: the prefix hash in the high
+    /// 56 bits, its flags (lists it ends a name of, CONTINUES) in the low 8,
+    /// so a probe touches one word; 0 is an empty slot (flags are never 0).
+    slots: Vec<u64>,
     filter: Vec<u64>,
     entries: usize,
     /// Name-likeness class of each CJK ideograph U+4E00..=U+9FFF (see [`char_class_code`]).
@@ -85,8 +90,7 @@ impl Gazetteer {
         let prefixes: usize = names.iter().map(|(c, _)| c.len()).sum();
         let slots = (prefixes * 2).next_power_of_two().max(16);
         let mut g = Gazetteer {
-            keys: vec![0; slots],
-            flags: vec![0; slots],
+            slots: vec![0; slots],
             filter: vec![0; (1usize << FILTER_BITS) / 64],
             entries: 0,
             classes: vec![0; CJK_COUNT],
@@ -98,15 +102,11 @@ impl Gazetteer {
             for (i, &c) in chars.iter().enumerate() {
                 h = step(h, c);
                 let slot = g.slot(h);
-                g.keys[slot] = h;
-                if i + 1 == chars.len() {
-                    if g.flags[slot] & (1 << list) == 0 {
-                        g.entries += 1;
-                    }
-                    g.flags[slot] |= 1 << list;
-                } else {
-                    g.flags[slot] |= CONTINUES;
+                let flag = if i + 1 == chars.len() { 1 << list } else { CONTINUES };
+                if i + 1 == chars.len() && g.slots[slot] & flag == 0 {
+                    g.entries += 1;
                 }
+                g.slots[slot] |= (h & KEY) | flag;
             }
         }
         g
@@ -142,11 +142,17 @@ impl Gazetteer {
         self.entries == 0
     }
 
+    /// The first slot a prefix hash probes.
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        (h >> 20) as usize & (self.slots.len() - 1)
+    }
+
     #[inline]
     fn slot(&self, h: u64) -> usize {
-        let mask = self.keys.len() - 1;
-        let mut s = (h >> 20) as usize & mask;
-        while self.keys[s] != 0 && self.keys[s] != h {
+        let mask = self.slots.len() - 1;
+        let mut s = self.home(h);
+        while self.slots[s] != 0 && self.slots[s] & KEY != h & KEY {
             s = (s + 1) & mask;
         }
         s
@@ -155,7 +161,8 @@ impl Gazetteer {
     #[inline]
     fn get(&self, h: u64) -> u8 {
         let s = self.slot(h);
-        if self.keys[s] == h { self.flags[s] } else { 0 }
+        let e = self.slots[s];
+        if e != 0 && e & KEY == h & KEY { e as u8 } else { 0 }
     }
 
     /// Coverage of each char of `chars`.
@@ -163,14 +170,26 @@ impl Gazetteer {
         let n = chars.len();
         let mut out = vec![[0u8; LISTS]; n];
         let mut best = vec![[0u8; LISTS]; n]; // length of the longest name so far
-        for i in 0..n.saturating_sub(1) {
-            let b = bigram(chars[i], chars[i + 1]);
-            if self.filter[b / 64] & (1 << (b % 64)) == 0 {
-                continue;
+        // Where a name may start (its first two chars pass the bigram
+        // filter), with the hash of those two chars; the table slot of a
+        // start a few ahead is prefetched while this one is looked up.
+        let starts: Vec<(usize, u64)> = (0..n.saturating_sub(1))
+            .filter(|&i| {
+                let b = bigram(chars[i], chars[i + 1]);
+                self.filter[b / 64] & (1 << (b % 64)) != 0
+            })
+            .map(|i| (i, step(step(SEED, chars[i]), chars[i + 1])))
+            .collect();
+        const AHEAD: usize = 4;
+        for (k, &(i, h2)) in starts.iter().enumerate() {
+            if let Some(&(_, h)) = starts.get(k + AHEAD) {
+                prefetch(&self.slots[self.home(h)]);
             }
-            let mut h = step(SEED, chars[i]);
+            let mut h = h2;
             for j in i + 1..n.min(i + MAX_CHARS) {
-                h = step(h, chars[j]);
+                if j > i + 1 {
+                    h = step(h, chars[j]);
+                }
                 let f = self.get(h);
                 let len = j + 1 - i;
                 for list in 0..LISTS {
@@ -190,7 +209,7 @@ impl Gazetteer {
                         }
                     }
                 }
-                if f & CONTINUES == 0 {
+                if f as u64 & CONTINUES == 0 {
                     break;
                 }
             }
