@@ -28,11 +28,11 @@ pub fn extract(text: &str, segments: &[Segment]) -> Vec<Keyword> {
     let mut sequence: Vec<u32> = Vec::with_capacity(segments.len() / 2);
     for s in segments {
         let word = &text[s.span.clone()];
-        if !is_content_pos(&s.pos) || word.chars().nth(1).is_none() || word.contains(char::is_whitespace) {
+        if !is_content_pos(s.pos) || word.chars().nth(1).is_none() || word.contains(char::is_whitespace) {
             continue;
         }
         let id = *ids.entry(word).or_insert_with(|| {
-            words.push((word, s.pos.as_str(), 0));
+            words.push((word, s.pos, 0));
             (words.len() - 1) as u32
         });
         words[id as usize].2 += 1;
@@ -125,7 +125,7 @@ mod tests {
         ] {
             let from = segments.last().map_or(0, |s: &Segment| s.span.end);
             let start = from + text[from..].find(word).unwrap();
-            segments.push(Segment { span: start..start + word.len(), pos: pos.into() });
+            segments.push(Segment { span: start..start + word.len(), pos });
         }
         let keywords = extract(text, &segments);
         assert_eq!(keywords[0].text, "科技创新");

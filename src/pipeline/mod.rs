@@ -15,6 +15,7 @@ pub mod keywords;
 pub mod ner;
 pub mod offsets;
 pub mod policy;
+pub mod pos_tags;
 pub mod segment;
 pub mod structure;
 pub mod types;
@@ -146,7 +147,7 @@ impl Annotator {
                 .into_iter()
                 .zip(spans)
                 .filter(|(_, span)| !text[span.clone()].trim().is_empty())
-                .map(|(s, span)| Token { span, pos: s.pos })
+                .map(|(s, span)| Token { span, pos: s.pos.to_string() })
                 .collect();
         }
         entities.retain(|e| keep(&e.span));
@@ -204,7 +205,7 @@ mod tests {
 
     fn seg(text: &str, word: &str, from: usize) -> Segment {
         let start = from + text[from..].find(word).unwrap();
-        Segment { span: start..start + word.len(), pos: "x".into() }
+        Segment { span: start..start + word.len(), pos: "x" }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::io::BufRead;
 
 use jieba_rs::Jieba;
 
+use super::pos_tags;
 use super::types::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -42,7 +43,8 @@ pub struct ProtectedSpan {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub span: Span,
-    pub pos: String,
+    /// jieba's part-of-speech tag (see [`super::pos_tags`]).
+    pub pos: &'static str,
 }
 
 pub struct Segmenter {
@@ -77,7 +79,7 @@ impl Segmenter {
                 continue;
             }
             self.segment_gap(text, cursor..p.span.start, options, &mut out);
-            out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
+            out.push(Segment { span: p.span.clone(), pos: p.pos });
             cursor = p.span.end;
         }
         self.segment_gap(text, cursor..text.len(), options, &mut out);
@@ -93,7 +95,7 @@ impl Segmenter {
         match options.mode {
             SegmentationMode::Precise => {
                 for t in self.jieba.tag(piece, options.hmm) {
-                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos: t.tag.to_string() });
+                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos: pos_tags::intern(t.tag) });
                 }
             }
             SegmentationMode::Search | SegmentationMode::Full => {
@@ -110,10 +112,10 @@ impl Segmenter {
     }
 
     /// The tag jieba gives a word on its own (search and full modes have no tagger).
-    fn word_tag(&self, word: &str) -> String {
+    fn word_tag(&self, word: &str) -> &'static str {
         match self.jieba.tag(word, false).as_slice() {
-            [only] => only.tag.to_string(),
-            _ => "x".to_string(),
+            [only] => pos_tags::intern(only.tag),
+            _ => "x",
         }
     }
 }
@@ -143,10 +145,10 @@ pub fn keep_whole(segments: Vec<Segment>, protected: &[ProtectedSpan]) -> Vec<Se
                 break;
             };
             if from < p.span.start {
-                out.push(Segment { span: from..p.span.start, pos: pos.clone() });
+                out.push(Segment { span: from..p.span.start, pos });
             }
             if out.last().is_none_or(|last| last.span != p.span) {
-                out.push(Segment { span: p.span.clone(), pos: p.pos.to_string() });
+                out.push(Segment { span: p.span.clone(), pos: p.pos });
             }
             if span.end <= p.span.end {
                 break;
@@ -182,7 +184,7 @@ mod tests {
     fn a_segment_spanning_two_protected_spans_is_split_around_both() {
         let text = "甲乙丙丁戊";
         let b = |s: &str| text.find(s).unwrap();
-        let segments = vec![Segment { span: 0..text.len(), pos: "x".into() }];
+        let segments = vec![Segment { span: 0..text.len(), pos: "x" }];
         let protected =
             [ProtectedSpan { span: b("乙")..b("丙"), pos: "nz" }, ProtectedSpan { span: b("丁")..b("戊"), pos: "nr" }];
         let words: Vec<&str> = keep_whole(segments, &protected).iter().map(|s| &text[s.span.clone()]).collect();
@@ -194,7 +196,7 @@ mod tests {
         // jieba keeps "aaa…a" as one token; the request phrase "a" protects
         // every letter. Recursing per span overflowed a 2 MiB thread stack.
         let n = 100_000;
-        let segments = vec![Segment { span: 0..n, pos: "eng".into() }];
+        let segments = vec![Segment { span: 0..n, pos: "eng" }];
         let protected: Vec<ProtectedSpan> = (0..n).map(|i| ProtectedSpan { span: i..i + 1, pos: "nz" }).collect();
         let out = keep_whole(segments, &protected);
         assert_eq!(out.len(), n);

@@ -139,7 +139,7 @@ fn stands_alone(text: &str, segments: &[Segment], at: usize) -> bool {
     if token.span.end <= at || token.span.end > text.len() {
         return true;
     }
-    if matches!(token.pos.as_str(), "i" | "l") {
+    if matches!(token.pos, "i" | "l") {
         return false;
     }
     if token.span.start < at {

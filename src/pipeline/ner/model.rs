@@ -237,21 +237,23 @@ impl NerModel {
         if range.is_empty() {
             return;
         }
-        // The table is far bigger than L2: the rows of the next char are
+        // The table is far bigger than L2: the rows of the chars AHEAD are
         // fetched while this char's rows are summed, so the loads overlap.
-        let mut rows = [0u32; FEATURES];
-        let mut next = [0u32; FEATURES];
-        ex.features(range.start, &mut next);
-        for i in range.clone() {
-            std::mem::swap(&mut rows, &mut next);
-            if i + 1 < range.end {
-                ex.features(i + 1, &mut next);
-                for &r in &next {
-                    prefetch(&w[r as usize & mask]);
-                }
+        const AHEAD: usize = 2;
+        let mut ring = [[0u32; FEATURES]; AHEAD + 1];
+        for (k, i) in range.clone().take(AHEAD).enumerate() {
+            ex.features(i, &mut ring[k]);
+            ring[k].iter().for_each(|&r| prefetch(&w[r as usize & mask]));
+        }
+        for (k, i) in range.clone().enumerate() {
+            if i + AHEAD < range.end {
+                let next = &mut ring[(k + AHEAD) % (AHEAD + 1)];
+                ex.features(i + AHEAD, next);
+                next.iter().for_each(|&r| prefetch(&w[r as usize & mask]));
             }
+            let rows = &ring[k % (AHEAD + 1)];
             let mut acc = [0i32; LANES];
-            for &r in &rows {
+            for &r in rows {
                 let row = &w[r as usize & mask];
                 for (a, &v) in acc.iter_mut().zip(row) {
                     *a += v as i32;
@@ -485,11 +487,11 @@ mod tests {
         let text = "李强在上海";
         let (six, three) = (6, 3);
         let bad = vec![
-            Segment { span: 0..1, pos: "nr".into() },
-            Segment { span: 3..100, pos: "ns".into() },
-            Segment { span: six..three, pos: "x".into() },
-            Segment { span: 3..9, pos: "nr".into() },
-            Segment { span: 0..15, pos: "n".into() },
+            Segment { span: 0..1, pos: "nr" },
+            Segment { span: 3..100, pos: "ns" },
+            Segment { span: six..three, pos: "x" },
+            Segment { span: 3..9, pos: "nr" },
+            Segment { span: 0..15, pos: "n" },
         ];
         let _ = model.predict(text, &bad);
         let _ = model.predict(text, &[]);

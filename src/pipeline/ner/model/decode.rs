@@ -70,6 +70,7 @@ where
 /// as a table.
 pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS + 1], out: &mut Vec<u8>) {
     const NEG: i32 = i32::MIN / 4;
+    const LIMIT: i32 = 1 << 24;
     let n = emissions.len();
     out.clear();
     if n == 0 {
@@ -81,29 +82,32 @@ pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS 
         for t in 0..TAGS {
             let prev = (p < TAGS).then_some(p as u8);
             if allowed(prev, t as u8) {
-                trans[p][t] = transitions[p][t];
+                trans[p][t] = transitions[p][t].clamp(-LIMIT, LIMIT);
             }
         }
     }
+    // Scores stay in [NEG, 0] after each step, and |transition| and
+    // |emission| are kept below LIMIT, so plain adds never overflow (NEG is a
+    // quarter of i32's range).
     let mut back = vec![[0u8; TAGS]; n];
     let mut score = [NEG; TAGS];
     for t in 0..TAGS {
-        score[t] = trans[TAGS][t].saturating_add(emissions[0][t]).max(NEG);
+        score[t] = (trans[TAGS][t] + emissions[0][t].clamp(-LIMIT, LIMIT)).max(NEG);
     }
     for i in 1..n {
         let mut next = [NEG; TAGS];
         let b = &mut back[i];
         for t in 0..TAGS {
-            let mut best = score[0].saturating_add(trans[0][t]);
+            let mut best = score[0] + trans[0][t];
             let mut arg = 0u8;
             for p in 1..TAGS {
-                let s = score[p].saturating_add(trans[p][t]);
+                let s = score[p] + trans[p][t];
                 if s > best {
                     best = s;
                     arg = p as u8;
                 }
             }
-            next[t] = best.saturating_add(emissions[i][t]).max(NEG);
+            next[t] = (best + emissions[i][t].clamp(-LIMIT, LIMIT)).max(NEG);
             b[t] = arg;
         }
         // Keep scores near 0 so a long text never overflows.

@@ -62,7 +62,7 @@ fn char_value(c: char) -> u64 {
 }
 
 /// Coarse shape of a character.
-fn class(c: char) -> u64 {
+fn class(c: char) -> u8 {
     let c = fold(c);
     match c {
         '0'..='9' => 1,
@@ -153,9 +153,25 @@ pub struct Extractor {
     token_of: Vec<(u32, u8)>,
     /// Gazetteer coverage of each char.
     cover: Vec<Coverage>,
-    /// Name-likeness class of each char.
+    /// Per char, with PADDING entries before the first and after the last
+    /// (so features read neighbours without bounds checks): the char as a
+    /// feature value, its shape class, its name-likeness class.
+    values: Vec<u64>,
+    shapes: Vec<u8>,
     classes: Vec<u16>,
     bits: u32,
+}
+
+/// Padding entries each side of the per-char arrays: the widest window is ±2.
+const PADDING: usize = 2;
+
+/// `PADDING` copies of `pad`, `f` of each char, `PADDING` copies of `pad`.
+fn padded<T: Copy>(chars: &[char], pad: T, f: impl Fn(char) -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(chars.len() + 2 * PADDING);
+    out.extend([pad; PADDING]);
+    out.extend(chars.iter().map(|&c| f(c)));
+    out.extend([pad; PADDING]);
+    out
 }
 
 impl Extractor {
@@ -180,16 +196,23 @@ impl Extractor {
             if start >= end || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 continue;
             }
-            let first = offsets.partition_point(|&o| o < start);
-            if first < ci {
+            if ci > 0 && offsets[ci - 1] >= start {
                 continue; // overlaps what earlier segments covered
+            }
+            // Segments come in order: a forward walk finds their chars.
+            let mut first = ci;
+            while offsets[first] < start {
+                first += 1;
             }
             // Chars no segment covered: one-char tokens with an unknown tag.
             for i in ci..first {
                 Self::push_token(&chars, &mut tokens, &mut token_of, i..i + 1, "?");
             }
-            let last = offsets.partition_point(|&o| o < end); // one past
-            Self::push_token(&chars, &mut tokens, &mut token_of, first..last, &seg.pos);
+            let mut last = first; // one past
+            while offsets[last] < end {
+                last += 1;
+            }
+            Self::push_token(&chars, &mut tokens, &mut token_of, first..last, seg.pos);
             ci = last;
         }
         for i in ci..n {
@@ -212,8 +235,10 @@ impl Extractor {
             }
         }
         let cover = gazetteer.cover(&chars);
-        let classes = chars.iter().map(|&c| gazetteer.char_class(c)).collect();
-        Self { chars, offsets, tokens, token_of, cover, classes, bits }
+        let values = padded(&chars, PAD, char_value);
+        let shapes = padded(&chars, 15, class);
+        let classes = padded(&chars, 0xFFFF, |c| gazetteer.char_class(c));
+        Self { chars, offsets, tokens, token_of, cover, values, shapes, classes, bits }
     }
 
     fn push_token(chars: &[char], tokens: &mut Vec<TokenInfo>, token_of: &mut [(u32, u8)], r: Range<usize>, pos: &str) {
@@ -270,7 +295,7 @@ impl Extractor {
             if t >= n_tok || wanted[t] {
                 continue;
             }
-            let single_surname = place == 3 && self.classes[i] & 0b11 >= 0b10;
+            let single_surname = place == 3 && self.classes[i + PADDING] & 0b11 >= 0b10;
             let listed = self.cover[i][..3].iter().any(|&c| c != 0);
             if self.tokens[t].candidate || listed || single_surname {
                 wanted[t] = true;
@@ -338,14 +363,6 @@ impl Extractor {
         self.offsets[r.start]..self.offsets[r.end]
     }
 
-    fn value(&self, i: isize) -> u64 {
-        if i < 0 || i as usize >= self.chars.len() { PAD } else { char_value(self.chars[i as usize]) }
-    }
-
-    fn class_at(&self, i: isize) -> u64 {
-        if i < 0 || i as usize >= self.chars.len() { 15 } else { class(self.chars[i as usize]) }
-    }
-
     fn token(&self, id: i64) -> TokenInfo {
         if id < 0 || id as usize >= self.tokens.len() { NO_TOKEN } else { self.tokens[id as usize] }
     }
@@ -353,25 +370,24 @@ impl Extractor {
     /// The weight-table rows of char `i`'s features, written to `out`.
     pub fn features(&self, i: usize, out: &mut [u32; FEATURES]) {
         let shift = 64 - self.bits;
-        let p = i as isize;
-        let (c_2, c_1, c0, c1, c2) =
-            (self.value(p - 2), self.value(p - 1), self.value(p), self.value(p + 1), self.value(p + 2));
+        // Char i and its neighbours sit at i..i + 2·PADDING + 1 of the padded arrays.
+        let [c_2, c_1, c0, c1, c2] = self.values[i..i + 5] else { unreachable!("five values") };
         let (tid, place) = self.token_of[i];
         let place = place as u64;
         let t = self.token(tid as i64);
         let prev = self.token(tid as i64 - 1);
         let next = self.token(tid as i64 + 1);
         let g = &self.cover[i];
-        let kc =
-            |j: isize| if j < 0 || j as usize >= self.classes.len() { 0xFFFF } else { self.classes[j as usize] as u64 };
-        let (k_1, k0, k1) = (kc(p - 1), kc(p), kc(p + 1));
+        let [k_1, k0, k1] = self.classes[i + 1..i + 4] else { unreachable!("three classes") };
+        let (k_1, k0, k1) = (k_1 as u64, k0 as u64, k1 as u64);
         let (run_first, run_last) = t.run;
         let run_end = self.token(run_last as i64);
         let run_start = self.token(run_first as i64);
         let ahead = (run_last as u64).saturating_sub(tid as u64).min(3);
         let behind = (tid as u64).saturating_sub(run_first as u64).min(3);
         const _: () = assert!(LISTS == 6);
-        let shape = self.class_at(p - 1) | self.class_at(p) << 4 | self.class_at(p + 1) << 8;
+        let [s_1, s0, s1] = self.shapes[i + 1..i + 4] else { unreachable!("three shapes") };
+        let shape = s_1 as u64 | (s0 as u64) << 4 | (s1 as u64) << 8;
         let keys: [u64; FEATURES] = [
             key(0, 0, 0),
             key(1, c_2, 0),

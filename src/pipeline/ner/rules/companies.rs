@@ -25,11 +25,20 @@ const LEFT_STOP_WORDS: [&str; 14] =
 
 const CONFIDENCE: f32 = 0.85;
 
+/// Every match ends in 公司 or 集团: the regex only runs on the stretches
+/// before them, not over the whole text (it has no literal to skip ahead by).
+const SUFFIX_ENDS: [&str; 2] = ["公司", "集团"];
+/// The most bytes a match reaches back from the start of its last two chars:
+/// 12 + 1 + 6 + 1 + 16 chars and 股份有限, at most 3 bytes each.
+const REACH_BACK: usize = 40 * 3;
+
 pub fn find(text: &str) -> Vec<Entity> {
-    COMPANY
-        .find_iter(text)
-        .filter_map(|m| {
-            let head = &text[m.start()..m.end()];
+    let mut out = Vec::new();
+    for window in windows(text) {
+        let base = window.start;
+        let piece = &text[window];
+        out.extend(COMPANY.find_iter(piece).filter_map(|m| {
+            let head = &piece[m.start()..m.end()];
             let bracket = head.find(['(', '（'])?;
             let left = &head[..bracket];
             let after_char =
@@ -38,9 +47,32 @@ pub fn find(text: &str) -> Vec<Entity> {
                 LEFT_STOP_WORDS.iter().filter_map(|w| left.rfind(w).map(|i| i + w.len())).max().unwrap_or(0);
             let cut = after_char.max(after_word);
             // The name before the bracket needs two characters of its own.
-            (head[cut..bracket].chars().count() >= 2).then(|| company(m.start() + cut..m.end()))
-        })
-        .collect()
+            (head[cut..bracket].chars().count() >= 2).then(|| company(base + m.start() + cut..base + m.end()))
+        }));
+    }
+    out
+}
+
+/// Disjoint, sorted stretches of `text` that hold every possible match: from
+/// `REACH_BACK` bytes before each 公司/集团 to its end, overlaps merged. A
+/// match lies inside one stretch, so searching them finds what searching the
+/// whole text would.
+fn windows(text: &str) -> Vec<Span> {
+    let mut ends: Vec<usize> =
+        SUFFIX_ENDS.iter().flat_map(|s| text.match_indices(s).map(|(i, m)| i + m.len())).collect();
+    ends.sort_unstable();
+    let mut out: Vec<Span> = Vec::new();
+    for end in ends {
+        let mut start = end.saturating_sub(SUFFIX_ENDS[0].len() + REACH_BACK);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        match out.last_mut() {
+            Some(last) if last.end >= start => last.end = last.end.max(end),
+            _ => out.push(start..end),
+        }
+    }
+    out
 }
 
 fn company(span: Span) -> Entity {
@@ -69,5 +101,17 @@ mod tests {
         assert_eq!(names("参观平头哥(上海)半导体技术有限公司。"), ["平头哥(上海)半导体技术有限公司"]);
         assert_eq!(names("与华为技术（深圳）有限公司合作"), ["华为技术（深圳）有限公司"]);
         assert!(names("上海(浦东)新区发展").is_empty());
+    }
+
+    #[test]
+    fn finds_the_same_names_as_a_search_of_the_whole_text() {
+        let filler = "这是一段很长的说明文字，".repeat(30);
+        let text = format!(
+            "{filler}参观平头哥(上海)半导体技术有限公司和华为技术（深圳）有限公司。{filler}中国建设（集团）股份有限公司"
+        );
+        let whole: Vec<Span> = COMPANY.find_iter(&text).map(|m| m.range()).collect();
+        assert_eq!(whole.len(), 3, "three raw matches");
+        let found: Vec<&str> = names(&text);
+        assert_eq!(found, ["平头哥(上海)半导体技术有限公司", "华为技术（深圳）有限公司", "中国建设（集团）股份有限公司"]);
     }
 }
