@@ -14,9 +14,9 @@ use super::prefetch::prefetch;
 pub const LISTS: usize = 6;
 /// Names are 2 to `MAX_CHARS` chars long.
 pub const MAX_CHARS: usize = 16;
-const CONTINUES: u64 = 1 << 7;
+const CONTINUES: u8 = 1 << 7;
 /// The prefix-hash part of a slot.
-const KEY: u64 = !0xFF;
+const KEY: u32 = !0xFF;
 const FILTER_BITS: u32 = 20;
 
 /// Per char and list: 0 (no name), or `place | len << 2` with place 1 begin,
@@ -24,10 +24,12 @@ const FILTER_BITS: u32 = 20;
 pub type Coverage = [u8; LISTS];
 
 pub struct Gazetteer {
-    /// Open-addressing table of name prefixes: the prefix hash in the high
-    /// 56 bits, its flags (lists it ends a name of, CONTINUES) in the low 8,
-    /// so a probe touches one word; 0 is an empty slot (flags are never 0).
-    slots: Vec<u64>,
+    /// Open-addressing table of name prefixes: 24 bits of the prefix hash
+    /// (other bits than the slot number's) in the high bits, its flags
+    /// (lists it ends a name of, CONTINUES) in the low 8; 0 is an empty slot
+    /// (flags are never 0). 4 bytes a slot keeps the table small (2 MiB for
+    /// ~190 k prefixes), which leaves cache to jieba and the model.
+    slots: Vec<u32>,
     filter: Vec<u64>,
     entries: usize,
     /// Name-likeness class of each CJK ideograph U+4E00..=U+9FFF (see [`char_class_code`]).
@@ -71,6 +73,13 @@ fn step(h: u64, c: char) -> u64 {
 
 const SEED: u64 = 0x51_7cc1_b727_220a;
 
+/// The part of a prefix hash kept in its slot: its top 24 bits (the slot
+/// number comes from bits 20 up, so the two rarely agree by chance).
+#[inline]
+fn key(h: u64) -> u32 {
+    ((h >> 40) as u32) << 8
+}
+
 #[inline]
 fn bigram(a: char, b: char) -> usize {
     let h = (fold(a) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (fold(b) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
@@ -88,7 +97,9 @@ impl Gazetteer {
             .filter(|(c, _)| (2..=MAX_CHARS).contains(&c.len()))
             .collect();
         let prefixes: usize = names.iter().map(|(c, _)| c.len()).sum();
-        let slots = (prefixes * 2).next_power_of_two().max(16);
+        // `prefixes` counts shared prefixes once per name: the table ends up
+        // well under half full.
+        let slots = prefixes.next_power_of_two().max(16);
         let mut g = Gazetteer {
             slots: vec![0; slots],
             filter: vec![0; (1usize << FILTER_BITS) / 64],
@@ -103,10 +114,10 @@ impl Gazetteer {
                 h = step(h, c);
                 let slot = g.slot(h);
                 let flag = if i + 1 == chars.len() { 1 << list } else { CONTINUES };
-                if i + 1 == chars.len() && g.slots[slot] & flag == 0 {
+                if i + 1 == chars.len() && g.slots[slot] as u8 & flag == 0 {
                     g.entries += 1;
                 }
-                g.slots[slot] |= (h & KEY) | flag;
+                g.slots[slot] |= key(h) | flag as u32;
             }
         }
         g
@@ -152,7 +163,7 @@ impl Gazetteer {
     fn slot(&self, h: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut s = self.home(h);
-        while self.slots[s] != 0 && self.slots[s] & KEY != h & KEY {
+        while self.slots[s] != 0 && self.slots[s] & KEY != key(h) {
             s = (s + 1) & mask;
         }
         s
@@ -162,7 +173,7 @@ impl Gazetteer {
     fn get(&self, h: u64) -> u8 {
         let s = self.slot(h);
         let e = self.slots[s];
-        if e != 0 && e & KEY == h & KEY { e as u8 } else { 0 }
+        if e != 0 && e & KEY == key(h) { e as u8 } else { 0 }
     }
 
     /// Coverage of each char of `chars`.
@@ -171,8 +182,8 @@ impl Gazetteer {
         let mut out = vec![[0u8; LISTS]; n];
         let mut best = vec![[0u8; LISTS]; n]; // length of the longest name so far
         // Where a name may start (its first two chars pass the bigram
-        // filter), with the hash of those two chars; the table slot of a
-        // start a few ahead is prefetched while this one is looked up.
+        // filter), with the hash of those two chars; the table slots of a
+        // start a few ahead are prefetched while this one is looked up.
         let starts: Vec<(usize, u64)> = (0..n.saturating_sub(1))
             .filter(|&i| {
                 let b = bigram(chars[i], chars[i + 1]);
@@ -182,8 +193,12 @@ impl Gazetteer {
             .collect();
         const AHEAD: usize = 4;
         for (k, &(i, h2)) in starts.iter().enumerate() {
-            if let Some(&(_, h)) = starts.get(k + AHEAD) {
+            if let Some(&(ahead, h)) = starts.get(k + AHEAD) {
+                // Most starts that pass the filter go on to a third char.
                 prefetch(&self.slots[self.home(h)]);
+                if let Some(&c) = chars.get(ahead + 2) {
+                    prefetch(&self.slots[self.home(step(h, c))]);
+                }
             }
             let mut h = h2;
             for j in i + 1..n.min(i + MAX_CHARS) {
@@ -209,7 +224,7 @@ impl Gazetteer {
                         }
                     }
                 }
-                if f as u64 & CONTINUES == 0 {
+                if f & CONTINUES == 0 {
                     break;
                 }
             }
