@@ -240,16 +240,17 @@ impl NerModel {
         // The table is far bigger than L2: the rows of the chars AHEAD are
         // fetched while this char's rows are summed, so the loads overlap.
         const AHEAD: usize = 2;
+        let fetch = |i: usize, rows: &mut [u32; FEATURES]| {
+            ex.features(i, rows);
+            rows.iter().for_each(|&r| prefetch(&w[r as usize & mask]));
+        };
         let mut ring = [[0u32; FEATURES]; AHEAD + 1];
         for (k, i) in range.clone().take(AHEAD).enumerate() {
-            ex.features(i, &mut ring[k]);
-            ring[k].iter().for_each(|&r| prefetch(&w[r as usize & mask]));
+            fetch(i, &mut ring[k]);
         }
         for (k, i) in range.clone().enumerate() {
             if i + AHEAD < range.end {
-                let next = &mut ring[(k + AHEAD) % (AHEAD + 1)];
-                ex.features(i + AHEAD, next);
-                next.iter().for_each(|&r| prefetch(&w[r as usize & mask]));
+                fetch(i + AHEAD, &mut ring[(k + AHEAD) % (AHEAD + 1)]);
             }
             let rows = &ring[k % (AHEAD + 1)];
             let mut acc = [0i32; LANES];

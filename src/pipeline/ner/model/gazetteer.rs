@@ -28,7 +28,8 @@ pub struct Gazetteer {
     /// (other bits than the slot number's) in the high bits, its flags
     /// (lists it ends a name of, CONTINUES) in the low 8; 0 is an empty slot
     /// (flags are never 0). 4 bytes a slot keeps the table small (2 MiB for
-    /// ~190 k prefixes), which leaves cache to jieba and the model.
+    /// the shipped model's ~190 k prefixes), which leaves cache to jieba and
+    /// the model.
     slots: Vec<u32>,
     filter: Vec<u64>,
     entries: usize,
@@ -96,10 +97,20 @@ impl Gazetteer {
             .map(|(n, l)| (n.trim().chars().collect::<Vec<char>>(), l))
             .filter(|(c, _)| (2..=MAX_CHARS).contains(&c.len()))
             .collect();
-        let prefixes: usize = names.iter().map(|(c, _)| c.len()).sum();
-        // `prefixes` counts shared prefixes once per name: the table ends up
-        // well under half full.
-        let slots = prefixes.next_power_of_two().max(16);
+        // At most half full, so a probe for an absent prefix soon meets an
+        // empty slot: twice the number of distinct prefixes, rounded up.
+        let mut prefixes: Vec<u64> = names
+            .iter()
+            .flat_map(|(chars, _)| {
+                chars.iter().scan(SEED, |h, &c| {
+                    *h = step(*h, c);
+                    Some(*h)
+                })
+            })
+            .collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let slots = (prefixes.len() * 2).next_power_of_two().max(16);
         let mut g = Gazetteer {
             slots: vec![0; slots],
             filter: vec![0; (1usize << FILTER_BITS) / 64],
@@ -230,5 +241,27 @@ impl Gazetteer {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Eight two-char names share no prefix: 16 prefixes. A table sized by
+    /// that count alone would be full, and a probe for an absent prefix
+    /// would never stop.
+    #[test]
+    fn table_keeps_empty_slots_and_finds_names() {
+        let names = ["上海", "北京", "天津", "重庆", "广州", "深圳", "杭州", "南京"];
+        let g = Gazetteer::new(names.iter().map(|n| (*n, 1)));
+        assert_eq!(g.len(), 8);
+        assert!(g.slots.iter().filter(|&&s| s == 0).count() * 2 >= g.slots.len(), "at most half full");
+        let text: Vec<char> = "我从上海到成都再去南京".chars().collect();
+        let cover = g.cover(&text);
+        let listed: String = text.iter().zip(&cover).filter(|(_, c)| c[1] != 0).map(|(ch, _)| ch).collect();
+        assert_eq!(listed, "上海南京");
+        assert_eq!(cover[2][1], 1 | 2 << 2, "上 begins a 2-char name");
+        assert_eq!(cover[3][1], 3 | 2 << 2, "海 ends it");
     }
 }

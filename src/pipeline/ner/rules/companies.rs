@@ -112,6 +112,9 @@ mod tests {
         let whole: Vec<Span> = COMPANY.find_iter(&text).map(|m| m.range()).collect();
         assert_eq!(whole.len(), 3, "three raw matches");
         let found: Vec<&str> = names(&text);
-        assert_eq!(found, ["平头哥(上海)半导体技术有限公司", "华为技术（深圳）有限公司", "中国建设（集团）股份有限公司"]);
+        assert_eq!(
+            found,
+            ["平头哥(上海)半导体技术有限公司", "华为技术（深圳）有限公司", "中国建设（集团）股份有限公司"]
+        );
     }
 }
