@@ -20,11 +20,13 @@ macro_rules! known_tags {
     };
 }
 
-// jieba's (ICTCLAS-style) tags, and "?" for text no segment covered.
+// jieba's (ICTCLAS-style) tags: those of its dictionary, of its part-of-
+// speech HMM for unknown words (bg, en, in, jn, ln, qe, qg, w, yg) and of its
+// ASCII guess (eng); "?" for text no segment covered.
 known_tags! {
-    "?" "a" "ad" "ag" "an" "b" "c" "d" "df" "dg" "e" "eng" "f" "g" "h" "i" "j" "k" "l" "m" "mg" "mq" "n" "ng"
-    "nr" "nrfg" "nrt" "ns" "nt" "nz" "o" "p" "q" "r" "rg" "rr" "rz" "s" "t" "tg" "u" "ud" "ug" "uj" "ul" "uv"
-    "uz" "v" "vd" "vg" "vi" "vn" "vq" "x" "y" "z" "zg"
+    "?" "a" "ad" "ag" "an" "b" "bg" "c" "d" "df" "dg" "e" "en" "eng" "f" "g" "h" "i" "in" "j" "jn" "k" "l" "ln"
+    "m" "mg" "mq" "n" "ng" "nr" "nrfg" "nrt" "ns" "nt" "nz" "o" "p" "q" "qe" "qg" "r" "rg" "rr" "rz" "s" "t" "tg"
+    "u" "ud" "ug" "uj" "ul" "uv" "uz" "v" "vd" "vg" "vi" "vn" "vq" "w" "x" "y" "yg" "z" "zg"
 }
 
 /// The `&'static str` equal to `tag`.
@@ -54,5 +56,21 @@ mod tests {
         let b = intern(&format!("tifa-{}", "custom"));
         assert_eq!(a, "tifa-custom");
         assert!(std::ptr::eq(a, b), "a new tag is kept once");
+    }
+
+    /// Every tag jieba gives the sample articles is a known one: none of
+    /// them takes the locked path for tags of unknown dictionaries.
+    #[test]
+    fn jieba_tags_of_the_articles_are_all_known() {
+        let jieba = jieba_rs::Jieba::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/articles");
+        let mut tags = HashSet::new();
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            tags.extend(jieba.tag(&text, true).into_iter().map(|t| t.tag.to_string()));
+        }
+        assert!(tags.len() > 30, "the articles use many tags: {tags:?}");
+        let unknown: Vec<&String> = tags.iter().filter(|t| known(t).is_none()).collect();
+        assert!(unknown.is_empty(), "tags missing from the known list: {unknown:?}");
     }
 }
