@@ -8,7 +8,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     let fds = protox::compile(PROTOS, ["proto"])?;
     fs::write(out_dir.join("tifa_descriptor.bin"), prost::Message::encode_to_vec(&fds))?;
-    tonic_prost_build::configure().extern_path(".google.rpc", "::tonic_types::pb").compile_fds(fds)?;
+    tonic_prost_build::configure()
+        .extern_path(".google.rpc", "::tonic_types::pb")
+        // prost encoding through a Vec: see src/grpc/codec.rs.
+        .codec_path("crate::grpc::codec::VecCodec")
+        .compile_fds(fds)?;
     // tonic-prost-build 0.14 does not emit these itself (grpc/grpc-rust#2511).
     println!("cargo:rerun-if-changed=build.rs");
     for entry in walk("proto")? {
