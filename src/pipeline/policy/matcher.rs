@@ -3,10 +3,9 @@
 //! and ASCII commas folded. Enumerations match in either comma style
 //! (稳就业、稳企业 = 稳就业，稳企业).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use super::discover::discover;
 use super::lexicon::Lexicon;
+use super::scan::PatternScan;
 use crate::pipeline::clean::fold_str;
 use crate::pipeline::types::{PhraseKind, PolicyPhrase, Source, Span};
 
@@ -21,7 +20,7 @@ pub struct ExtraPhrase {
 
 pub struct PolicyMatcher {
     lexicon: Lexicon,
-    automaton: AhoCorasick,
+    scan: PatternScan,
     /// Pattern index → entry index in `lexicon`.
     pattern_entry: Vec<usize>,
 }
@@ -38,8 +37,8 @@ impl PolicyMatcher {
                 }
             }
         }
-        let automaton = build_automaton(&patterns);
-        Self { lexicon, automaton, pattern_entry }
+        let scan = PatternScan::new(&patterns);
+        Self { lexicon, scan, pattern_entry }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -52,12 +51,12 @@ impl PolicyMatcher {
     pub fn find(&self, text: &str, extra: &[ExtraPhrase]) -> Vec<PolicyPhrase> {
         let titles = title_spans(text);
         let mut found: Vec<(Span, PolicyPhrase)> = Vec::new();
-        for m in self.automaton.find_iter(text) {
-            let entry = &self.lexicon.entries()[self.pattern_entry[m.pattern().as_usize()]];
+        for (pattern, span) in self.scan.find_iter(text) {
+            let entry = &self.lexicon.entries()[self.pattern_entry[pattern]];
             found.push((
-                m.range(),
+                span.clone(),
                 PolicyPhrase {
-                    span: m.range(),
+                    span,
                     canonical: entry.canonical.clone(),
                     category: entry.category.clone(),
                     kind: entry.kind,
@@ -76,12 +75,12 @@ impl PolicyMatcher {
                     owner.push(i);
                 }
             }
-            for m in build_automaton(&patterns).find_iter(text) {
-                let phrase = &extra[owner[m.pattern().as_usize()]];
+            for (pattern, span) in PatternScan::new(&patterns).find_iter(text) {
+                let phrase = &extra[owner[pattern]];
                 found.push((
-                    m.range(),
+                    span.clone(),
                     PolicyPhrase {
-                        span: m.range(),
+                        span,
                         canonical: phrase.canonical.clone(),
                         category: phrase.category.clone(),
                         kind: phrase.kind,
@@ -92,7 +91,7 @@ impl PolicyMatcher {
                 ));
             }
         }
-        // Leftmost-longest hits of one automaton are sorted and disjoint;
+        // Leftmost-longest hits of one scan are sorted and disjoint;
         // request phrases may overlap them, which only makes discovery skip more.
         let mut taken: Vec<Span> = found.iter().map(|(span, _)| span.clone()).collect();
         taken.sort_by_key(|s| s.start);
@@ -120,18 +119,6 @@ fn comma_styles(pattern: &str) -> Vec<String> {
     styles.sort();
     styles.dedup();
     styles
-}
-
-fn build_automaton(patterns: &[String]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        // The compact NFA: a DFA of the whole lexicon is a few MB and, in the
-        // whole pipeline, slower for the cache it takes from the NER model.
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        // Every pattern starts with a common CJK lead byte: a prefilter only adds work.
-        .prefilter(false)
-        .build(patterns)
-        .expect("lexicon surfaces are plain strings within aho-corasick's size limits")
 }
 
 /// Keeps the longest of overlapping phrases, earlier (lexicon) first on ties.

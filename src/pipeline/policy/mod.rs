@@ -4,6 +4,7 @@
 mod discover;
 pub mod lexicon;
 mod matcher;
+mod scan;
 
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
 pub use matcher::{ExtraPhrase, PolicyMatcher};
