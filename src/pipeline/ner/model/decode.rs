@@ -67,7 +67,7 @@ where
 }
 
 /// [`viterbi`] for the shipped model: integer scores, no mask, the BIO rule
-/// as a table.
+/// as a table and in the loop's shape (tags are O, then B-X, I-X per kind).
 pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS + 1], out: &mut Vec<u8>) {
     const NEG: i32 = i32::MIN / 4;
     const LIMIT: i32 = 1 << 24;
@@ -97,7 +97,9 @@ pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS 
     for i in 1..n {
         let mut next = [NEG; TAGS];
         let b = &mut back[i];
-        for t in 0..TAGS {
+        let e = |t: usize| emissions[i][t].clamp(-LIMIT, LIMIT);
+        // O and B-X may follow any tag (the first best wins a tie).
+        for t in [O as usize, 1, 3, 5] {
             let mut best = score[0] + trans[0][t];
             let mut arg = 0u8;
             for p in 1..TAGS {
@@ -107,8 +109,16 @@ pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS 
                     arg = p as u8;
                 }
             }
-            next[t] = (best + emissions[i][t].clamp(-LIMIT, LIMIT)).max(NEG);
+            next[t] = (best + e(t)).max(NEG);
             b[t] = arg;
+        }
+        // I-X only continues B-X or I-X: two candidates, not seven.
+        for t in [2, 4, 6] {
+            let from_begin = score[t - 1] + trans[t - 1][t];
+            let from_inside = score[t] + trans[t][t];
+            let (best, arg) = if from_inside > from_begin { (from_inside, t) } else { (from_begin, t - 1) };
+            next[t] = (best + e(t)).max(NEG);
+            b[t] = arg as u8;
         }
         // Keep scores near 0 so a long text never overflows.
         let top = next.iter().copied().max().unwrap_or(0);
@@ -153,4 +163,32 @@ pub fn spans(tags: &[u8]) -> Vec<(Range<usize>, u8)> {
         out.push((s..tags.len(), k));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (no dependency for one test).
+    fn noise(seed: &mut u64) -> i32 {
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((*seed >> 33) % 2001) as i32 - 1000
+    }
+
+    #[test]
+    fn integer_decoder_agrees_with_the_generic_one() {
+        const _: () = assert!(TAGS == 7 && O == 0);
+        let mut seed = 7;
+        for len in [1, 2, 3, 17, 200] {
+            for _ in 0..50 {
+                let mut transitions = [[0i32; TAGS]; TAGS + 1];
+                transitions.iter_mut().flatten().for_each(|v| *v = noise(&mut seed));
+                let emissions: Vec<[i32; LANES]> =
+                    (0..len).map(|_| std::array::from_fn(|_| noise(&mut seed) * 3)).collect();
+                let mut fast = Vec::new();
+                viterbi_i32(&emissions, &transitions, &mut fast);
+                assert_eq!(fast, viterbi(&emissions, &transitions, None, i32::MIN / 4), "length {len}");
+            }
+        }
+    }
 }

@@ -71,8 +71,9 @@ fn class(c: char) -> u8 {
         '零' | '〇' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万'
         | '亿' | '两' => 4,
         '·' | '•' | '・' | '.' => 5,
-        c if c.is_whitespace() => 6,
+        // Han before the (table-driven) whitespace test: most chars are Han.
         c if is_han(c) => 0,
+        c if c.is_whitespace() => 6,
         c if c.is_alphanumeric() => 7,
         _ => 8,
     }
