@@ -43,6 +43,12 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| ARTICLES.iter().map(|a| annotator.annotate(a, &options).tokens.len()).sum::<usize>())
         });
     }
+    // The same documents as one batch (what BatchAnnotate runs on a worker).
+    let all = AnnotateOptions::default();
+    let batch: Vec<(&str, &AnnotateOptions)> = ARTICLES.iter().map(|a| (*a, &all)).collect();
+    group.bench_function("annotate_all_batched", |b| {
+        b.iter(|| annotator.annotate_batch(&batch).iter().map(|a| a.tokens.len()).sum::<usize>())
+    });
     group.finish();
 }
 

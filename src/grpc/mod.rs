@@ -2,6 +2,7 @@
 //! types, and runs the pipeline on bounded CPU workers. The only module that
 //! knows tonic and prost.
 
+mod batch;
 mod codec;
 mod convert;
 mod limiter;

@@ -10,15 +10,17 @@ use metrics::{counter, histogram};
 use tonic::{Request, Response, Status, Streaming};
 use tracing::Instrument;
 
+use super::batch;
 use super::limiter::WorkLimiter;
 use super::pb::annotation_service_server::AnnotationService;
 use super::status::to_rpc_status;
 use super::validate::{ValidRequest, annotate_request, batch_size};
 use super::{convert, pb};
 use crate::monitoring;
-use crate::pipeline::Annotator;
 use crate::pipeline::offsets::OffsetEncoding;
+use crate::pipeline::types::Annotation;
 use crate::pipeline::types::{EntityKind, PhraseKind};
+use crate::pipeline::{AnnotateOptions, Annotator};
 use crate::resources::{AnnotatorSlot, JIEBA_VERSION};
 use crate::settings::Settings;
 
@@ -51,6 +53,36 @@ impl AnnotationApi {
 
 fn annotate_valid(annotator: &Annotator, request: ValidRequest) -> pb::AnnotateResponse {
     let annotation = annotator.annotate(&request.text, &request.options);
+    respond(annotator, request, annotation)
+}
+
+/// Several documents on one worker, stage by stage; a document that panics
+/// gets INTERNAL and the others their results.
+fn annotate_valid_batch(
+    annotator: &Annotator,
+    requests: Vec<ValidRequest>,
+) -> Vec<Result<pb::AnnotateResponse, Status>> {
+    let docs: Vec<(&str, &AnnotateOptions)> = requests.iter().map(|r| (r.text.as_str(), &r.options)).collect();
+    let annotations = batch::isolate_panics(
+        &docs,
+        |docs| annotator.annotate_batch(docs),
+        |(text, options)| annotator.annotate(text, options),
+    );
+    requests
+        .into_iter()
+        .zip(annotations)
+        .map(|(request, annotation)| match annotation {
+            Some(annotation) => Ok(respond(annotator, request, annotation)),
+            None => {
+                tracing::error!(id = request.id, "annotation panicked");
+                Err(Status::internal("annotation failed on this document"))
+            }
+        })
+        .collect()
+}
+
+/// Counts the document and converts its annotation.
+fn respond(annotator: &Annotator, request: ValidRequest, annotation: Annotation) -> pb::AnnotateResponse {
     counter!(monitoring::DOCUMENTS).increment(1);
     counter!(monitoring::CHARACTERS).increment(request.text.chars().count() as u64);
     convert::annotate_response(
@@ -138,19 +170,44 @@ impl AnnotationService for AnnotationApi {
         observe("BatchAnnotate", bytes, async {
             batch_size(requests.len(), &self.settings.limits)?;
             let _admission = self.limiter.admit()?;
-            // Documents run side by side on the workers; each fails alone.
-            let jobs = requests.into_iter().enumerate().map(|(i, req)| async move {
-                let result = match annotate_request(req, &self.settings.limits, &format!("requests[{i}].")) {
-                    Ok(valid) => self.run_one(valid, true).await,
-                    Err(status) => Err(status),
-                };
-                let result = match result {
-                    Ok(response) => pb::batch_annotate_result::Result::Response(response),
-                    Err(status) => pb::batch_annotate_result::Result::Error(to_rpc_status(&status)),
-                };
-                pb::BatchAnnotateResult { result: Some(result) }
+            let annotator = self.annotator()?;
+            // An invalid document fails alone; the valid ones run in one
+            // chunk per worker, side by side.
+            let mut outcomes: Vec<Option<Result<pb::AnnotateResponse, Status>>> = Vec::new();
+            let mut valid = Vec::new();
+            for (i, req) in requests.into_iter().enumerate() {
+                match annotate_request(req, &self.settings.limits, &format!("requests[{i}].")) {
+                    Ok(request) => {
+                        valid.push((i, request));
+                        outcomes.push(None);
+                    }
+                    Err(status) => outcomes.push(Some(Err(status))),
+                }
+            }
+            let jobs = batch::chunks(valid, self.settings.concurrency.effective_workers()).into_iter().map(|chunk| {
+                let annotator = Arc::clone(&annotator);
+                async move {
+                    let (indices, requests): (Vec<usize>, Vec<ValidRequest>) = chunk.into_iter().unzip();
+                    let done = self.limiter.run_waiting(move || annotate_valid_batch(&annotator, requests)).await;
+                    (indices, done)
+                }
             });
-            let results = futures_util::future::join_all(jobs).await;
+            for (indices, done) in futures_util::future::join_all(jobs).await {
+                match done {
+                    Ok(results) => indices.into_iter().zip(results).for_each(|(i, r)| outcomes[i] = Some(r)),
+                    Err(status) => indices.into_iter().for_each(|i| outcomes[i] = Some(Err(status.clone()))),
+                }
+            }
+            let results = outcomes
+                .into_iter()
+                .map(|outcome| {
+                    let result = match outcome.unwrap_or_else(|| Err(Status::internal("document was not run"))) {
+                        Ok(response) => pb::batch_annotate_result::Result::Response(response),
+                        Err(status) => pb::batch_annotate_result::Result::Error(to_rpc_status(&status)),
+                    };
+                    pb::BatchAnnotateResult { result: Some(result) }
+                })
+                .collect();
             Ok(Response::new(pb::BatchAnnotateResponse { results }))
         })
         .await

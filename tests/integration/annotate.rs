@@ -130,6 +130,38 @@ async fn batch_keeps_order_and_isolates_a_bad_document() {
     assert_eq!(fields, ["requests[1].text"]);
 }
 
+/// A batch runs its documents in chunks, stage by stage across each chunk:
+/// every result must be what a single Annotate call gives.
+#[tokio::test]
+async fn batch_results_equal_single_calls() {
+    let server = TestServer::start(&[("TIFA_CONCURRENCY__WORKERS", "2")]).await;
+    let mut client = server.client().await;
+    let search = pb::SegmentationOptions { mode: pb::SegmentationMode::Search as i32, ..Default::default() };
+    let mut requests: Vec<pb::AnnotateRequest> = [ARTICLE_000, ARTICLE_001, "", "上海市委书记陈吉宁主持会议。"]
+        .iter()
+        .enumerate()
+        .map(|(i, text)| pb::AnnotateRequest { id: format!("d{i}"), ..request(text, OffsetEncoding::Utf16) })
+        .collect();
+    requests.push(pb::AnnotateRequest {
+        id: "search".into(),
+        segmentation: Some(search),
+        ..request(&ARTICLE_001.chars().take(800).collect::<String>(), OffsetEncoding::Utf8)
+    });
+    let batch =
+        client.batch_annotate(pb::BatchAnnotateRequest { requests: requests.clone() }).await.unwrap().into_inner();
+    assert_eq!(batch.results.len(), requests.len());
+    for (request, result) in requests.into_iter().zip(batch.results) {
+        let single = client.annotate(request.clone()).await.map(|r| r.into_inner());
+        match (result.result.unwrap(), single) {
+            (pb::batch_annotate_result::Result::Response(got), Ok(want)) => assert_eq!(got, want, "{}", request.id),
+            (pb::batch_annotate_result::Result::Error(got), Err(want)) => {
+                assert_eq!(got.code, want.code() as i32, "{}", request.id)
+            }
+            (got, want) => panic!("{}: batch {got:?}, single {want:?}", request.id),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_stream_of_many_documents_answers_each_in_order() {
     let server = TestServer::start(&[]).await;
