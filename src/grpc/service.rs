@@ -24,6 +24,9 @@ use crate::pipeline::{AnnotateOptions, Annotator};
 use crate::resources::{AnnotatorSlot, JIEBA_VERSION};
 use crate::settings::Settings;
 
+/// Most stream documents one job takes (see `stream_annotate`): enough to
+/// gain from batching, few enough that every worker gets some.
+const STREAM_CHUNK: usize = 4;
 const DEFAULT_PAGE_SIZE: usize = 100;
 const MAX_PAGE_SIZE: usize = 1000;
 
@@ -41,6 +44,62 @@ impl AnnotationApi {
 
     fn annotator(&self) -> Result<Arc<Annotator>, Status> {
         self.annotator.load_full().ok_or_else(|| Status::unavailable("resources are still loading; retry shortly"))
+    }
+
+    /// Answers a run of stream items in order. A transport error ends the
+    /// run (and the stream); a bad item gets its own error result.
+    async fn stream_chunk(
+        &self,
+        items: Vec<(usize, Result<pb::StreamAnnotateRequest, Status>)>,
+    ) -> Vec<Result<pb::StreamAnnotateResponse, Status>> {
+        let started = Instant::now();
+        let mut answers: Vec<StreamAnswer> = Vec::new();
+        let mut valid = Vec::new();
+        let mut broken = None;
+        for (index, item) in items {
+            let req = match item {
+                Ok(pb::StreamAnnotateRequest { request: Some(req) }) => req,
+                Ok(pb::StreamAnnotateRequest { request: None }) => {
+                    let violation = tonic_types::FieldViolation::new("request", "must be set");
+                    let result = Some(Err(super::status::invalid_argument(vec![violation])));
+                    answers.push(StreamAnswer { index, id: String::new(), bytes: 0, result });
+                    continue;
+                }
+                Err(status) => {
+                    broken = Some(status);
+                    break;
+                }
+            };
+            let (id, bytes) = (req.id.clone(), req.text.len());
+            match annotate_request(req, &self.settings.limits, "request.") {
+                Ok(request) => {
+                    valid.push((answers.len(), request));
+                    answers.push(StreamAnswer { index, id, bytes, result: None });
+                }
+                Err(status) => answers.push(StreamAnswer { index, id, bytes, result: Some(Err(status)) }),
+            }
+        }
+        if !valid.is_empty() {
+            let (slots, requests): (Vec<usize>, Vec<ValidRequest>) = valid.into_iter().unzip();
+            let done = match self.annotator() {
+                Ok(annotator) => self.limiter.run_waiting(move || annotate_valid_batch(&annotator, requests)).await,
+                Err(status) => Err(status),
+            };
+            match done {
+                Ok(results) => slots.into_iter().zip(results).for_each(|(k, r)| answers[k].result = Some(r)),
+                Err(status) => slots.into_iter().for_each(|k| answers[k].result = Some(Err(status.clone()))),
+            }
+        }
+        let mut out: Vec<Result<pb::StreamAnnotateResponse, Status>> = answers
+            .into_iter()
+            .map(|answer| {
+                let result = answer.result.unwrap_or_else(|| Err(Status::internal("document was not run")));
+                record("StreamAnnotate.item", answer.bytes, started, &result);
+                Ok(stream_result(answer.index, answer.id, result))
+            })
+            .collect();
+        out.extend(broken.map(Err));
+        out
     }
 
     /// Annotates one validated document on a worker thread.
@@ -104,24 +163,35 @@ async fn observe<T>(
     async move {
         let started = Instant::now();
         let result = call.await;
-        let elapsed = started.elapsed().as_secs_f64();
-        let duration_ms = elapsed * 1e3;
-        let code = match &result {
-            Ok(_) => tonic::Code::Ok,
-            Err(status) => status.code(),
-        };
-        counter!(monitoring::REQUESTS, "method" => method, "code" => code_name(code)).increment(1);
-        histogram!(monitoring::REQUEST_SECONDS, "method" => method).record(elapsed);
-        match &result {
-            Ok(_) => tracing::info!(outcome = "OK", duration_ms, "request done"),
-            Err(status) => {
-                tracing::info!(outcome = ?status.code(), duration_ms, message = status.message(), "request failed")
-            }
-        }
+        outcome(method, started, &result);
         result
     }
     .instrument(span)
     .await
+}
+
+/// [`observe`] for a call that ran as part of a larger job (a stream item):
+/// its own span, the job's time.
+fn record<T>(method: &'static str, bytes: usize, started: Instant, result: &Result<T, Status>) {
+    tracing::info_span!("rpc", method, bytes).in_scope(|| outcome(method, started, result));
+}
+
+/// Counts, times and logs how a call ended.
+fn outcome<T>(method: &'static str, started: Instant, result: &Result<T, Status>) {
+    let elapsed = started.elapsed().as_secs_f64();
+    let duration_ms = elapsed * 1e3;
+    let code = match result {
+        Ok(_) => tonic::Code::Ok,
+        Err(status) => status.code(),
+    };
+    counter!(monitoring::REQUESTS, "method" => method, "code" => code_name(code)).increment(1);
+    histogram!(monitoring::REQUEST_SECONDS, "method" => method).record(elapsed);
+    match result {
+        Ok(_) => tracing::info!(outcome = "OK", duration_ms, "request done"),
+        Err(status) => {
+            tracing::info!(outcome = ?status.code(), duration_ms, message = status.message(), "request failed")
+        }
+    }
 }
 
 /// Status code names as gRPC spells them (OK, INVALID_ARGUMENT, ...).
@@ -224,30 +294,17 @@ impl AnnotationService for AnnotationApi {
         let outputs = request
             .into_inner()
             .enumerate()
-            .map(move |(index, item)| {
+            // Documents already received (never waiting for more), a few per
+            // job: a job annotates its documents stage by stage, as a batch.
+            .ready_chunks(STREAM_CHUNK)
+            .map(move |items| {
                 let api = api.clone();
-                async move {
-                    let item = item?;
-                    let Some(req) = item.request else {
-                        let status = super::status::invalid_argument(vec![tonic_types::FieldViolation::new(
-                            "request",
-                            "must be set",
-                        )]);
-                        return Ok(stream_result(index, String::new(), Err(status)));
-                    };
-                    let id = req.id.clone();
-                    let bytes = req.text.len();
-                    let result = observe("StreamAnnotate.item", bytes, async {
-                        let valid = annotate_request(req, &api.settings.limits, "request.")?;
-                        api.run_one(valid, true).await
-                    })
-                    .await;
-                    Ok(stream_result(index, id, result))
-                }
+                async move { api.stream_chunk(items).await }
             })
-            // In input order, a few documents in flight: once the client stops
+            // In input order, a few jobs in flight: once the client stops
             // reading, the server stops reading too (HTTP/2 flow control).
-            .buffered(in_parallel);
+            .buffered(in_parallel)
+            .flat_map(futures_util::stream::iter);
         Ok(Response::new(Box::pin(outputs)))
     }
 
@@ -360,6 +417,15 @@ impl AnnotationApi {
             total_size: matching.len() as u32,
         }))
     }
+}
+
+/// One stream item on its way through [`AnnotationApi::stream_chunk`].
+struct StreamAnswer {
+    index: usize,
+    id: String,
+    bytes: usize,
+    /// None until its document has run.
+    result: Option<Result<pb::AnnotateResponse, Status>>,
 }
 
 fn stream_result(index: usize, id: String, result: Result<pb::AnnotateResponse, Status>) -> pb::StreamAnnotateResponse {

@@ -162,6 +162,38 @@ async fn batch_results_equal_single_calls() {
     }
 }
 
+/// A stream runs the documents it has already received a few per job, stage
+/// by stage: every result must be what a single Annotate call gives.
+#[tokio::test]
+async fn stream_results_equal_single_calls() {
+    let server = TestServer::start(&[("TIFA_CONCURRENCY__WORKERS", "2")]).await;
+    let mut client = server.client().await;
+    let texts = [ARTICLE_000, "", ARTICLE_001, "市长龚正出席。", ARTICLE_001, ARTICLE_000, "发展新质生产力"];
+    let requests: Vec<pb::AnnotateRequest> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| pb::AnnotateRequest { id: format!("s{i}"), ..request(text, OffsetEncoding::CodePoint) })
+        .collect();
+    let inputs = requests.clone().into_iter().map(|r| pb::StreamAnnotateRequest { request: Some(r) });
+    let mut outputs = client.stream_annotate(tokio_stream::iter(inputs)).await.unwrap().into_inner();
+    let mut answered = 0;
+    while let Some(out) = outputs.next().await {
+        let out = out.unwrap();
+        let request = &requests[out.index as usize];
+        assert_eq!(out.id, request.id);
+        let single = client.annotate(request.clone()).await.map(|r| r.into_inner());
+        match (out.result.unwrap(), single) {
+            (pb::stream_annotate_response::Result::Response(got), Ok(want)) => assert_eq!(got, want, "{}", out.id),
+            (pb::stream_annotate_response::Result::Error(got), Err(want)) => {
+                assert_eq!(got.code, want.code() as i32, "{}", out.id)
+            }
+            (got, want) => panic!("{}: stream {got:?}, single {want:?}", out.id),
+        }
+        answered += 1;
+    }
+    assert_eq!(answered, requests.len());
+}
+
 #[tokio::test]
 async fn a_stream_of_many_documents_answers_each_in_order() {
     let server = TestServer::start(&[]).await;
