@@ -1,7 +1,9 @@
 //! Round trips: every span slices back to its text, in every encoding.
 
+use tifa::grpc::pb::annotation_service_client::AnnotationServiceClient;
 use tifa::grpc::pb::{self, OffsetEncoding};
 use tokio_stream::StreamExt;
+use tonic::transport::Channel;
 
 use crate::common::{ARTICLE_000, ARTICLE_001, TestServer, slice};
 
@@ -130,6 +132,20 @@ async fn batch_keeps_order_and_isolates_a_bad_document() {
     assert_eq!(fields, ["requests[1].text"]);
 }
 
+/// `got` (a batch or stream item) is what Annotate answers for `request` alone.
+async fn assert_same_as_single_call(
+    client: &mut AnnotationServiceClient<Channel>,
+    request: pb::AnnotateRequest,
+    got: Result<pb::AnnotateResponse, tonic_types::pb::Status>,
+) {
+    let single = client.annotate(request.clone()).await.map(|r| r.into_inner());
+    match (got, single) {
+        (Ok(got), Ok(want)) => assert_eq!(got, want, "{}", request.id),
+        (Err(got), Err(want)) => assert_eq!(got.code, want.code() as i32, "{}", request.id),
+        (got, want) => panic!("{}: got {got:?}, a single call {want:?}", request.id),
+    }
+}
+
 /// A batch runs its documents in chunks, stage by stage across each chunk:
 /// every result must be what a single Annotate call gives.
 #[tokio::test]
@@ -151,14 +167,11 @@ async fn batch_results_equal_single_calls() {
         client.batch_annotate(pb::BatchAnnotateRequest { requests: requests.clone() }).await.unwrap().into_inner();
     assert_eq!(batch.results.len(), requests.len());
     for (request, result) in requests.into_iter().zip(batch.results) {
-        let single = client.annotate(request.clone()).await.map(|r| r.into_inner());
-        match (result.result.unwrap(), single) {
-            (pb::batch_annotate_result::Result::Response(got), Ok(want)) => assert_eq!(got, want, "{}", request.id),
-            (pb::batch_annotate_result::Result::Error(got), Err(want)) => {
-                assert_eq!(got.code, want.code() as i32, "{}", request.id)
-            }
-            (got, want) => panic!("{}: batch {got:?}, single {want:?}", request.id),
-        }
+        let got = match result.result.unwrap() {
+            pb::batch_annotate_result::Result::Response(r) => Ok(r),
+            pb::batch_annotate_result::Result::Error(e) => Err(e),
+        };
+        assert_same_as_single_call(&mut client, request, got).await;
     }
 }
 
@@ -181,14 +194,11 @@ async fn stream_results_equal_single_calls() {
         let out = out.unwrap();
         let request = &requests[out.index as usize];
         assert_eq!(out.id, request.id);
-        let single = client.annotate(request.clone()).await.map(|r| r.into_inner());
-        match (out.result.unwrap(), single) {
-            (pb::stream_annotate_response::Result::Response(got), Ok(want)) => assert_eq!(got, want, "{}", out.id),
-            (pb::stream_annotate_response::Result::Error(got), Err(want)) => {
-                assert_eq!(got.code, want.code() as i32, "{}", out.id)
-            }
-            (got, want) => panic!("{}: stream {got:?}, single {want:?}", out.id),
-        }
+        let got = match out.result.unwrap() {
+            pb::stream_annotate_response::Result::Response(r) => Ok(r),
+            pb::stream_annotate_response::Result::Error(e) => Err(e),
+        };
+        assert_same_as_single_call(&mut client, request.clone(), got).await;
         answered += 1;
     }
     assert_eq!(answered, requests.len());
