@@ -81,14 +81,11 @@ impl AnnotationApi {
         }
         if !valid.is_empty() {
             let (slots, requests): (Vec<usize>, Vec<ValidRequest>) = valid.into_iter().unzip();
-            let done = match self.annotator() {
-                Ok(annotator) => self.limiter.run_waiting(move || annotate_valid_batch(&annotator, requests)).await,
-                Err(status) => Err(status),
+            let results = match self.annotator() {
+                Ok(annotator) => self.run_batch(annotator, requests).await,
+                Err(status) => vec![Err(status); slots.len()],
             };
-            match done {
-                Ok(results) => slots.into_iter().zip(results).for_each(|(k, r)| answers[k].result = Some(r)),
-                Err(status) => slots.into_iter().for_each(|k| answers[k].result = Some(Err(status.clone()))),
-            }
+            slots.into_iter().zip(results).for_each(|(k, r)| answers[k].result = Some(r));
         }
         let mut out: Vec<Result<pb::StreamAnnotateResponse, Status>> = answers
             .into_iter()
@@ -102,11 +99,24 @@ impl AnnotationApi {
         out
     }
 
-    /// Annotates one validated document on a worker thread.
-    async fn run_one(&self, request: ValidRequest, wait: bool) -> Result<pb::AnnotateResponse, Status> {
+    /// Annotates one validated document on a worker thread, or sheds it.
+    async fn run_one(&self, request: ValidRequest) -> Result<pb::AnnotateResponse, Status> {
         let annotator = self.annotator()?;
-        let job = move || annotate_valid(&annotator, request);
-        if wait { self.limiter.run_waiting(job).await } else { self.limiter.run(job).await }
+        self.limiter.run(move || annotate_valid(&annotator, request)).await
+    }
+
+    /// Annotates admitted documents as one job once a worker is free: one
+    /// result per request, in order.
+    async fn run_batch(
+        &self,
+        annotator: Arc<Annotator>,
+        requests: Vec<ValidRequest>,
+    ) -> Vec<Result<pb::AnnotateResponse, Status>> {
+        let count = requests.len();
+        match self.limiter.run_waiting(move || annotate_valid_batch(&annotator, requests)).await {
+            Ok(results) => results,
+            Err(status) => vec![Err(status); count],
+        }
     }
 }
 
@@ -226,7 +236,7 @@ impl AnnotationService for AnnotationApi {
         let request = request.into_inner();
         observe("Annotate", request.text.len(), async {
             let valid = annotate_request(request, &self.settings.limits, "")?;
-            self.run_one(valid, false).await.map(Response::new)
+            self.run_one(valid).await.map(Response::new)
         })
         .await
     }
@@ -258,15 +268,11 @@ impl AnnotationService for AnnotationApi {
                 let annotator = Arc::clone(&annotator);
                 async move {
                     let (indices, requests): (Vec<usize>, Vec<ValidRequest>) = chunk.into_iter().unzip();
-                    let done = self.limiter.run_waiting(move || annotate_valid_batch(&annotator, requests)).await;
-                    (indices, done)
+                    (indices, self.run_batch(annotator, requests).await)
                 }
             });
-            for (indices, done) in futures_util::future::join_all(jobs).await {
-                match done {
-                    Ok(results) => indices.into_iter().zip(results).for_each(|(i, r)| outcomes[i] = Some(r)),
-                    Err(status) => indices.into_iter().for_each(|i| outcomes[i] = Some(Err(status.clone()))),
-                }
+            for (indices, results) in futures_util::future::join_all(jobs).await {
+                indices.into_iter().zip(results).for_each(|(i, r)| outcomes[i] = Some(r));
             }
             let results = outcomes
                 .into_iter()

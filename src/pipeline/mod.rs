@@ -129,18 +129,18 @@ impl Annotator {
         };
         let protected: Vec<ProtectedSpan> =
             phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
-        let precise = precise(options);
-        let needs_precise =
-            features.entities || features.keywords || (features.tokens && options.segmentation == precise);
-        let segments =
-            if needs_precise { self.segmenter.segment(view.as_str(), &protected, precise) } else { Vec::new() };
-        Segmented { view, structure, phrases, protected, segments, needs_precise }
+        let segments = if needs_precise(options) {
+            self.segmenter.segment(view.as_str(), &protected, precise(options))
+        } else {
+            Vec::new()
+        };
+        Segmented { view, structure, phrases, protected, segments }
     }
 
     /// Stages 4–5 and the result: entities, entity tokens, keywords, spans
     /// mapped back to the original text.
     fn finish(&self, text: &str, options: &AnnotateOptions, segmented: Segmented) -> Annotation {
-        let Segmented { view, structure, mut phrases, protected, mut segments, needs_precise } = segmented;
+        let Segmented { view, structure, mut phrases, protected, mut segments } = segmented;
         let features = options.features;
         let mut annotation = Annotation::default();
         let junk = structure.boilerplate();
@@ -152,7 +152,7 @@ impl Annotator {
         } else {
             Vec::new()
         };
-        if needs_precise {
+        if needs_precise(options) {
             segments = merge_entity_tokens(segments, &entities, &protected);
         }
         if features.keywords {
@@ -195,6 +195,12 @@ fn precise(options: &AnnotateOptions) -> SegmentationOptions {
     SegmentationOptions { mode: SegmentationMode::Precise, ..options.segmentation }
 }
 
+/// Do entities, keywords or the requested tokens need a precise-mode pass?
+fn needs_precise(options: &AnnotateOptions) -> bool {
+    let features = options.features;
+    features.entities || features.keywords || (features.tokens && options.segmentation == precise(options))
+}
+
 /// A document after the stages that need jieba, before those that need the
 /// NER model (see [`Annotator::annotate_batch`]).
 struct Segmented {
@@ -203,7 +209,6 @@ struct Segmented {
     phrases: Vec<PolicyPhrase>,
     protected: Vec<ProtectedSpan>,
     segments: Vec<Segment>,
-    needs_precise: bool,
 }
 
 /// The tag a token gets when it is a whole entity.
