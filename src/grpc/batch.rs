@@ -1,5 +1,6 @@
-//! How BatchAnnotate spreads its documents over the workers: one contiguous
-//! chunk per worker, each chunk annotated stage by stage
+//! Several documents in one worker job: BatchAnnotate gives each worker one
+//! contiguous chunk of its documents, StreamAnnotate a few documents it has
+//! received; a job annotates them stage by stage
 //! ([`crate::pipeline::Annotator::annotate_batch`]), and a document that
 //! panics fails alone.
 
