@@ -48,11 +48,15 @@ pub type AnnotatorSlot = Arc<ArcSwapOption<Annotator>>;
 
 /// Builds the annotator from embedded resources plus the configured files.
 pub fn load_annotator(settings: &ResourceSettings) -> Result<Annotator, LoadError> {
+    let model = NerModel::embedded().map_err(LoadError::Model)?;
+    load_annotator_with(settings, EntityRecognizer::new(model))
+}
+
+/// The annotator with another entity recognizer (a model being trained).
+pub fn load_annotator_with(settings: &ResourceSettings, entities: EntityRecognizer) -> Result<Annotator, LoadError> {
     let segmenter = Arc::new(load_segmenter(&settings.user_dicts)?);
     let lexicon = load_lexicon(&settings.lexicons)?;
-    let model = NerModel::embedded().map_err(LoadError::Model)?;
-    let entities = Arc::new(EntityRecognizer::new(model));
-    Ok(Annotator::new(segmenter, entities, PolicyMatcher::new(lexicon)))
+    Ok(Annotator::new(segmenter, Arc::new(entities), PolicyMatcher::new(lexicon)))
 }
 
 /// Re-reads the lexicon files and swaps them in. On error the annotator in

@@ -7,7 +7,22 @@ use std::time::Instant;
 
 use clap::Subcommand;
 
+use crate::pipeline::ner::EntityRecognizer;
 use crate::pipeline::ner::model::NerModel;
+use crate::settings::Settings;
+
+/// Exact PER/LOC/ORG scores of the whole annotator (rules and names merged,
+/// as `tifa eval ner` scores it) with `model` as its entity model.
+fn annotator_scores(model: NerModel, sentences: &[data::Sentence]) -> Result<data::Scores, String> {
+    let settings = Settings::load(None, &Default::default()).map_err(|e| e.to_string())?;
+    let annotator = crate::resources::load_annotator_with(&settings.resources, EntityRecognizer::new(model))
+        .map_err(|e| e.to_string())?;
+    let mut scores = data::Scores::default();
+    for s in sentences {
+        scores.add(&s.entities(), &super::eval_ner::annotator_names(&annotator, &s.text).0);
+    }
+    Ok(scores)
+}
 
 #[derive(Subcommand)]
 pub enum TrainCommand {
@@ -45,12 +60,14 @@ pub fn run(command: TrainCommand) -> Result<(), String> {
             let config = ner::Config { bits, epochs, jieba_dict, ..Default::default() };
             if tune {
                 let mut sums: Vec<data::Scores> = Vec::new();
+                let mut annotator = data::Scores::default();
                 for fold in 0..data::TUNE_EVERY {
-                    let (_, scores) = ner::train(&data, &ner::Config { tune: Some(fold), ..config.clone() })?;
+                    let (model, scores) = ner::train(&data, &ner::Config { tune: Some(fold), ..config.clone() })?;
                     sums.resize(scores.len(), data::Scores::default());
                     for (sum, s) in sums.iter_mut().zip(&scores) {
                         sum.merge(s);
                     }
+                    annotator.merge(&annotator_scores(model, &data::read_tune_fold(&data, fold)?)?);
                 }
                 for (epoch, s) in sums.iter().enumerate() {
                     let f = |k| s.prf(Some(k)).2;
@@ -67,6 +84,8 @@ pub fn run(command: TrainCommand) -> Result<(), String> {
                     println!("last epoch as shipped (quantized, pruned):");
                     print!("{}", last.table());
                 }
+                println!("whole annotator (rules + the last epoch's model), as `tifa eval ner` scores it:");
+                print!("{}", annotator.table());
                 return Ok(());
             }
             let (model, _) = ner::train(&data, &config)?;

@@ -148,7 +148,8 @@ impl Annotator {
         let precise = precise(options);
 
         let mut entities = if features.entities {
-            self.entities.recognize(view.as_str(), &segments, options.reference_date)
+            let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
+            self.entities.recognize(view.as_str(), &segments, &phrase_spans, options.reference_date)
         } else {
             Vec::new()
         };

@@ -38,6 +38,17 @@ pub const TRAIN_CLUENER: [&str; 2] = ["cluener.train.jsonl", "cluener.dev.jsonl"
 pub const TUNE_FROM: &str = "peoples_daily.dev.bio";
 pub const TUNE_EVERY: usize = 5;
 
+/// Is sentence `i` of [`TUNE_FROM`] in tuning fold `fold`?
+pub fn in_tune_fold(i: usize, fold: usize) -> bool {
+    i % TUNE_EVERY == fold
+}
+
+/// The sentences of tuning fold `fold`.
+pub fn read_tune_fold(dir: &Path, fold: usize) -> Result<Vec<Sentence>, String> {
+    let all = read_bio(&dir.join(TUNE_FROM))?;
+    Ok(all.into_iter().enumerate().filter(|(i, _)| in_tune_fold(*i, fold)).map(|(_, s)| s).collect())
+}
+
 /// All tags allowed (a char of unknown label).
 pub const ANY: u8 = (1u16 << TAGS) as u8 - 1;
 

@@ -270,7 +270,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
         let sents = data::read_bio(&dir.join(name))?;
         eprintln!("{name}: {} sentences", sents.len());
         for (i, s) in sents.into_iter().enumerate() {
-            if name == data::TUNE_FROM && config.tune == Some(i % data::TUNE_EVERY) {
+            if name == data::TUNE_FROM && config.tune.is_some_and(|fold| data::in_tune_fold(i, fold)) {
                 tune_sents.push(s);
             } else {
                 train_sents.push(s);

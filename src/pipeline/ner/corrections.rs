@@ -3,7 +3,8 @@
 //! organization, a road taken for a person.
 
 use super::model;
-use crate::pipeline::types::{Entity, EntityKind};
+use super::model::gazetteer::{Gazetteer, JIEBA_LISTS};
+use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text, sorted by start.
@@ -11,6 +12,35 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
     mend_one_char_persons(text, names, rules);
     venues_are_places(text, names);
     roads_are_places(text, names);
+}
+
+/// A policy phrase is never a name (the lexicon holds none), and inside one
+/// the model guesses at words it rarely saw: 中心 in 五个中心, 新中心 in
+/// 国际科技创新中心. A model name within a phrase stays only when jieba's
+/// dictionary has it as a name (中国 in 中国特色社会主义; the corpora's names
+/// are too noisy: one labels 中心) or it leads the phrase (习近平 in
+/// 习近平新时代中国特色社会主义思想, 上海 in 上海国际金融中心). `names` and
+/// `phrases` are sorted by start.
+pub(super) fn drop_unlisted_inside_phrases(
+    text: &str,
+    names: &mut Vec<Entity>,
+    phrases: &[Span],
+    gazetteer: &Gazetteer,
+) {
+    if phrases.is_empty() {
+        return;
+    }
+    let mut next = 0;
+    names.retain(|e| {
+        while next < phrases.len() && phrases[next].end <= e.span.start {
+            next += 1;
+        }
+        let Some(p) = phrases.get(next).filter(|p| p.start <= e.span.start && e.span.end <= p.end) else {
+            return true;
+        };
+        let leads = e.span.start == p.start && e.span.end < p.end;
+        leads || text.get(e.span.clone()).is_some_and(|name| gazetteer.lists_of(name) & JIEBA_LISTS != 0)
+    });
 }
 
 /// Halls and centres: in 在…举行 they are where it happens (世博中心).
@@ -117,6 +147,31 @@ mod tests {
             mend_one_char_persons(text, &mut names, &rules);
             assert_eq!(names.len() == 1, kept, "{text}");
         }
+    }
+
+    #[test]
+    fn inside_a_policy_phrase_only_dictionary_names_and_leading_words_stay() {
+        let text = "坚持中国特色社会主义，加快五个中心建设，上海国际金融中心";
+        let span = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            start..start + needle.len()
+        };
+        let phrases = [span("中国特色社会主义"), span("五个中心"), span("上海国际金融中心")];
+        // 中国 is a place in jieba's dictionary (list 4); 中心 only in a corpus list (1).
+        let gazetteer = Gazetteer::new([("中国", 4), ("中心", 1)]);
+        let mut names = vec![
+            model(text, "中国", EntityKind::Location),
+            model(text, "特色", EntityKind::Organization),
+            model(text, "五个中心", EntityKind::Organization),
+            // The first 中心 of the text: the one in 五个中心.
+            model(text, "中心", EntityKind::Location),
+            model(text, "上海", EntityKind::Location),
+        ];
+        drop_unlisted_inside_phrases(text, &mut names, &phrases, &gazetteer);
+        assert_eq!(
+            shown(text, &names),
+            [("中国".to_string(), EntityKind::Location), ("上海".to_string(), EntityKind::Location)]
+        );
     }
 
     #[test]

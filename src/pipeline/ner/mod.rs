@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use model::NerModel;
 
 use super::segment::Segment;
-use super::types::{CivilDate, Entity, EntityKind, Source};
+use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 
 pub struct EntityRecognizer {
     model: NerModel,
@@ -29,13 +29,21 @@ impl EntityRecognizer {
     }
 
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
-    /// non-overlapping. `segments` are jieba's tokens of the same text.
-    pub fn recognize(&self, text: &str, segments: &[Segment], reference: Option<CivilDate>) -> Vec<Entity> {
+    /// non-overlapping. `segments` are jieba's tokens of the same text,
+    /// `phrases` the policy phrases found in it (sorted).
+    pub fn recognize(
+        &self,
+        text: &str,
+        segments: &[Segment],
+        phrases: &[Span],
+        reference: Option<CivilDate>,
+    ) -> Vec<Entity> {
         let mut found = rules::find(text, reference);
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict(text, segments);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
         corrections::correct(text, &mut names, &found);
+        corrections::drop_unlisted_inside_phrases(text, &mut names, phrases, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);

@@ -12,6 +12,8 @@ use super::prefetch::prefetch;
 
 /// Lists: 0..3 known PER/LOC/ORG names, 3..6 jieba's PER/LOC/ORG words.
 pub const LISTS: usize = 6;
+/// The bits of jieba's lists in [`Gazetteer::lists_of`].
+pub const JIEBA_LISTS: u8 = 0b111_000;
 /// Names are 2 to `MAX_CHARS` chars long.
 pub const MAX_CHARS: usize = 16;
 const CONTINUES: u8 = 1 << 7;
@@ -162,6 +164,17 @@ impl Gazetteer {
 
     pub fn is_empty(&self) -> bool {
         self.entries == 0
+    }
+
+    /// The lists `name` is on, one bit per list (bit `l` for list `l`).
+    pub fn lists_of(&self, name: &str) -> u8 {
+        let mut h = SEED;
+        let mut chars = 0;
+        for c in name.chars() {
+            h = step(h, c);
+            chars += 1;
+        }
+        if (2..=MAX_CHARS).contains(&chars) { self.get(h) & !CONTINUES } else { 0 }
     }
 
     /// The first slot a prefix hash probes.

@@ -1,5 +1,8 @@
-//! Company names with a place in brackets — 平头哥(上海)半导体技术有限公司 —
-//! which a character model tends to cut at the bracket.
+//! Company names a character model tends to cut short: with a place in
+//! brackets (平头哥(上海)半导体技术有限公司, cut at the bracket), and full
+//! legal names in the lists of companies and their heads that news reports
+//! print (…、联影医疗技术集团有限公司薛敏、达闼机器人有限公司黄晓庆等, cut
+//! inside the long name).
 
 use std::sync::LazyLock;
 
@@ -14,6 +17,12 @@ static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid regex")
 });
+
+/// A full legal name: what stands before 有限公司 runs back to a list
+/// separator, punctuation or a [`LEFT_STOPS`] word, at most 20 chars (a
+/// longer run before the suffix has no boundary in reach: no name).
+static LEGAL_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{Han}A-Za-z0-9]{2,20}(?:有限责任公司|有限公司)").expect("valid regex"));
 
 /// Characters that end the words before a name (a verb's particle, a
 /// conjunction): the name starts after the last of them.
@@ -40,17 +49,38 @@ pub fn find(text: &str) -> Vec<Entity> {
         out.extend(COMPANY.find_iter(piece).filter_map(|m| {
             let head = &piece[m.start()..m.end()];
             let bracket = head.find(['(', '（'])?;
-            let left = &head[..bracket];
-            let after_char =
-                left.char_indices().rev().find(|(_, c)| LEFT_STOPS.contains(*c)).map_or(0, |(i, c)| i + c.len_utf8());
-            let after_word =
-                LEFT_STOP_WORDS.iter().filter_map(|w| left.rfind(w).map(|i| i + w.len())).max().unwrap_or(0);
-            let cut = after_char.max(after_word);
+            let cut = left_cut(&head[..bracket]);
             // The name before the bracket needs two characters of its own.
             (head[cut..bracket].chars().count() >= 2).then(|| company(base + m.start() + cut..base + m.end()))
         }));
+        out.extend(LEGAL_NAME.find_iter(piece).filter_map(|m| {
+            let head = &piece[m.start()..m.end()];
+            let suffix = head.rfind("有限").unwrap_or(0);
+            let cut = left_cut(&head[..suffix]);
+            // A match that starts mid-text, with no stop inside, may be the
+            // tail of a longer run: the name's start is out of reach. After a
+            // closing bracket it is the tail of a bracketed name (above).
+            let before = piece[..m.start()].chars().next_back();
+            let bounded = cut > 0 || before.is_none_or(|c| !is_name_char(c) && !matches!(c, ')' | '）'));
+            (bounded && head[cut..suffix].chars().count() >= 2).then(|| company(base + m.start() + cut..base + m.end()))
+        }));
     }
+    out.sort_by_key(|e| e.span.start);
     out
+}
+
+/// Where a name starts in `left`, the text before its suffix or bracket:
+/// after the last stop char or word, else at its start.
+fn left_cut(left: &str) -> usize {
+    let after_char =
+        left.char_indices().rev().find(|(_, c)| LEFT_STOPS.contains(*c)).map_or(0, |(i, c)| i + c.len_utf8());
+    let after_word = LEFT_STOP_WORDS.iter().filter_map(|w| left.rfind(w).map(|i| i + w.len())).max().unwrap_or(0);
+    after_char.max(after_word)
+}
+
+/// The chars the name patterns take.
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || crate::pipeline::ner::model::features::is_han(c)
 }
 
 /// Disjoint, sorted stretches of `text` that hold every possible match: from
@@ -101,6 +131,17 @@ mod tests {
         assert_eq!(names("参观平头哥(上海)半导体技术有限公司。"), ["平头哥(上海)半导体技术有限公司"]);
         assert_eq!(names("与华为技术（深圳）有限公司合作"), ["华为技术（深圳）有限公司"]);
         assert!(names("上海(浦东)新区发展").is_empty());
+    }
+
+    #[test]
+    fn finds_full_legal_names_in_lists_of_companies_and_heads() {
+        let text =
+            "上海艾力斯医药科技股份有限公司杜锦豪、联影医疗技术集团有限公司薛敏、达闼机器人有限公司黄晓庆等企业负责人";
+        assert_eq!(names(text), ["上海艾力斯医药科技股份有限公司", "联影医疗技术集团有限公司", "达闼机器人有限公司"]);
+        assert_eq!(names("他在上海联影医疗科技有限公司工作"), ["上海联影医疗科技有限公司"]);
+        // No boundary within reach: no guess at where the name starts.
+        assert!(names("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥有限公司").is_empty());
+        assert!(names("该有限公司").is_empty());
     }
 
     #[test]
