@@ -29,8 +29,10 @@ static LEGAL_NAME: LazyLock<Regex> =
 const LEFT_STOPS: &str = "的了在和与及、是到对向由将把被从同跟";
 
 /// Verbs and connectives that often stand right before a company name.
-const LEFT_STOP_WORDS: [&str; 14] =
-    ["参观", "调研", "走访", "考察", "来到", "包括", "其中", "以及", "来自", "位于", "入驻", "举办", "表示", "指出"];
+const LEFT_STOP_WORDS: [&str; 21] = [
+    "参观", "调研", "走访", "考察", "来到", "包括", "其中", "以及", "来自", "位于", "入驻", "举办", "表示", "指出",
+    "最后", "目前", "如今", "随后", "同时", "此外", "另外",
+];
 
 const CONFIDENCE: f32 = 0.85;
 
@@ -49,33 +51,35 @@ pub fn find(text: &str) -> Vec<Entity> {
         out.extend(COMPANY.find_iter(piece).filter_map(|m| {
             let head = &piece[m.start()..m.end()];
             let bracket = head.find(['(', '（'])?;
-            let cut = left_cut(&head[..bracket]);
+            let left = &head[..bracket];
+            let after_char =
+                left.char_indices().rev().find(|(_, c)| LEFT_STOPS.contains(*c)).map_or(0, |(i, c)| i + c.len_utf8());
+            let after_word =
+                LEFT_STOP_WORDS.iter().filter_map(|w| left.rfind(w).map(|i| i + w.len())).max().unwrap_or(0);
+            let cut = after_char.max(after_word);
             // The name before the bracket needs two characters of its own.
             (head[cut..bracket].chars().count() >= 2).then(|| company(base + m.start() + cut..base + m.end()))
         }));
         out.extend(LEGAL_NAME.find_iter(piece).filter_map(|m| {
             let head = &piece[m.start()..m.end()];
             let suffix = head.rfind("有限").unwrap_or(0);
-            let cut = left_cut(&head[..suffix]);
-            // A match that starts mid-text, with no stop inside, may be the
-            // tail of a longer run: the name's start is out of reach. After a
-            // closing bracket it is the tail of a bracketed name (above).
+            // The name starts after a clause word (最后, 其中) or right at
+            // the run's start, which must follow punctuation: a run that
+            // starts mid-text may be the tail of a longer one (the start is
+            // out of reach), after a closing bracket it is the tail of a
+            // bracketed name (above). A particle inside (的, 了, 在) means
+            // the run is a clause, not a name: left to the model.
+            let cut = LEFT_STOP_WORDS.iter().filter_map(|w| head[..suffix].rfind(w).map(|i| i + w.len())).max();
             let before = piece[..m.start()].chars().next_back();
-            let bounded = cut > 0 || before.is_none_or(|c| !is_name_char(c) && !matches!(c, ')' | '）'));
-            (bounded && head[cut..suffix].chars().count() >= 2).then(|| company(base + m.start() + cut..base + m.end()))
+            let bounded = cut.is_some() || before.is_none_or(|c| !is_name_char(c) && !matches!(c, ')' | '）'));
+            let name = &head[cut.unwrap_or(0)..suffix];
+            let clean = !name.chars().any(|c| LEFT_STOPS.contains(c));
+            (bounded && clean && name.chars().count() >= 2)
+                .then(|| company(base + m.start() + cut.unwrap_or(0)..base + m.end()))
         }));
     }
     out.sort_by_key(|e| e.span.start);
     out
-}
-
-/// Where a name starts in `left`, the text before its suffix or bracket:
-/// after the last stop char or word, else at its start.
-fn left_cut(left: &str) -> usize {
-    let after_char =
-        left.char_indices().rev().find(|(_, c)| LEFT_STOPS.contains(*c)).map_or(0, |(i, c)| i + c.len_utf8());
-    let after_word = LEFT_STOP_WORDS.iter().filter_map(|w| left.rfind(w).map(|i| i + w.len())).max().unwrap_or(0);
-    after_char.max(after_word)
 }
 
 /// The chars the name patterns take.
@@ -138,7 +142,10 @@ mod tests {
         let text =
             "上海艾力斯医药科技股份有限公司杜锦豪、联影医疗技术集团有限公司薛敏、达闼机器人有限公司黄晓庆等企业负责人";
         assert_eq!(names(text), ["上海艾力斯医药科技股份有限公司", "联影医疗技术集团有限公司", "达闼机器人有限公司"]);
-        assert_eq!(names("他在上海联影医疗科技有限公司工作"), ["上海联影医疗科技有限公司"]);
+        assert_eq!(names("。最后上海联影医疗科技有限公司夺冠"), ["上海联影医疗科技有限公司"]);
+        // A particle inside: a clause, not a name (left to the model).
+        assert!(names("他在上海联影医疗科技有限公司工作").is_empty());
+        assert!(names("，部门的上海联影医疗科技有限公司").is_empty());
         // No boundary within reach: no guess at where the name starts.
         assert!(names("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥有限公司").is_empty());
         assert!(names("该有限公司").is_empty());

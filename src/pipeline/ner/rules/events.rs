@@ -58,6 +58,8 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
         let start =
             boundary::name_start(text, head.start, floor, Mode::Event, walls, MAX_NAME_CHARS).unwrap_or(head.start);
         let start = strip_leading_year(text, extend_plenums(text, start, word), head.start).max(floor);
+        // 开座谈会 is "holds a meeting": what stands before 开 holds it (北大开座谈会).
+        let start = if prev_char(text, head.start) == Some('开') { head.start } else { start };
         floor = head.end;
         let named = ev.names.contains(&word);
         if (start == head.start && !named) || ev.institutions.contains(&&text[start..head.end]) {
@@ -248,6 +250,7 @@ mod tests {
             "。全国人民代表大会",
             "。中国人民政治协商会议全国委员会",
             "进博会组委会",
+            "江泽民同志在北大开座谈会时",
         ] {
             assert!(run(text).is_empty(), "{text}: {:?}", run(text));
         }
