@@ -149,7 +149,8 @@ impl Annotator {
 
         let mut entities = if features.entities {
             let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
-            self.entities.recognize(view.as_str(), &segments, &phrase_spans, options.reference_date)
+            let bylines = &structure.author_spans;
+            self.entities.recognize(view.as_str(), &segments, &phrase_spans, bylines, options.reference_date)
         } else {
             Vec::new()
         };

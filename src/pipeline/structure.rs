@@ -44,6 +44,8 @@ pub struct DocumentStructure {
     /// The outlet: 文汇报, 看看新闻Knews, 本报 …
     pub source: Option<String>,
     pub authors: Vec<String>,
+    /// Where each of `authors` is written (a byline's names are people).
+    pub author_spans: Vec<Span>,
 }
 
 impl DocumentStructure {
@@ -55,6 +57,7 @@ impl DocumentStructure {
             sentences: view.to_original_sorted(self.sentences),
             main_content: self.main_content.map(map),
             title: self.title.map(map),
+            author_spans: view.to_original_sorted(self.author_spans),
             ..self
         }
     }
@@ -73,6 +76,9 @@ const MIN_UNPUNCTUATED_CONTENT_HAN: usize = 100;
 /// The title is the most substantial line above the article, at least this long.
 const MIN_TITLE_HAN: usize = 6;
 
+/// Longest outlet name read after a dateline (看看新闻Knews).
+const MAX_SOURCE_CHARS: usize = 20;
+
 /// Longest line (bytes) that can be junk or metadata: about 60 Chinese characters.
 const MAX_PATTERN_LINE_BYTES: usize = 180;
 
@@ -90,8 +96,11 @@ static JUNK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Lines that state who wrote or published the article.
 static METADATA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:本报记者|记者|通讯员|信息来源|来源|发布时间|发布日期|编辑|责任编辑|作者|摄影|图片来源)[\s:：]|^(?:本报记者|记者)\s")
-        .expect("valid regex")
+    // A byline may be set as a heading (## 本报记者 顾一琼 祝越).
+    Regex::new(
+        r"^(?:#+\s*)?(?:本报记者|记者|通讯员|信息来源|来源|发布时间|发布日期|编辑|责任编辑|作者|摄影|图片来源)[\s:：]",
+    )
+    .expect("valid regex")
 });
 
 static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,20 +215,36 @@ fn read_metadata(text: &str, structure: &mut DocumentStructure) {
                 if let Some(c) = SOURCE.captures(line) {
                     structure.source = Some(c[1].to_string());
                 } else if let Some(m) = DATETIME.find(line) {
-                    // A dateline such as "2025-07-27 21:56:43 看看新闻Knews".
+                    // A dateline such as "2025-07-27 21:56:43 看看新闻Knews";
+                    // not a bracketed note "(2023年12月18日…全体会议通过)".
                     let rest = line[m.end()..].trim();
-                    if !rest.is_empty() && !rest.contains(['：', ':']) {
+                    let note = line.starts_with(['(', '（']);
+                    if !note
+                        && !rest.is_empty()
+                        && rest.chars().count() <= MAX_SOURCE_CHARS
+                        && !rest.contains(['：', ':'])
+                    {
                         structure.source = Some(rest.to_string());
                     }
                 }
             }
             if let Some(c) = AUTHORS.captures(line) {
-                structure.authors.extend(c[1].split_whitespace().map(str::to_string));
+                let names = c.get(1).map_or(0..0, |m| m.range());
+                let base = block.span.start + names.start;
+                for (at, name) in split_whitespace_indices(&line[names]) {
+                    structure.authors.push(name.to_string());
+                    structure.author_spans.push(base + at..base + at + name.len());
+                }
             }
         } else if block.kind == BlockKind::Content && structure.source.is_none() && line.starts_with("本报讯") {
             structure.source = Some("本报".to_string());
         }
     }
+}
+
+/// The words of `text` and their byte offsets.
+fn split_whitespace_indices(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_whitespace().map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
 }
 
 fn iso_datetime(c: &regex::Captures) -> String {
@@ -303,6 +328,20 @@ mod tests {
             let body = text[sentence.clone()].trim_end_matches(['”', '’', '）']);
             assert!(!body.is_empty());
         }
+    }
+
+    #[test]
+    fn a_byline_set_as_a_heading_names_the_authors_and_a_bracketed_note_is_no_source() {
+        const RESOLUTION: &str = include_str!("../../tests/fixtures/articles/001_997f95b8fd1f40f4.txt");
+        let view = CleanText::new(RESOLUTION);
+        let text = view.as_str();
+        let s = analyze(text);
+        assert_eq!(s.authors, ["顾一琼", "祝越", "王嘉旻"]);
+        let written: Vec<&str> = s.author_spans.iter().map(|span| &text[span.clone()]).collect();
+        assert_eq!(written, s.authors);
+        assert_eq!(kind_of(text, &s, "本报记者 顾一琼"), BlockKind::Metadata);
+        assert_eq!(s.source, None);
+        assert_eq!(s.published.as_deref(), Some("2023-12-18"));
     }
 
     #[test]

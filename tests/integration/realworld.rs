@@ -151,3 +151,40 @@ async fn the_examples_of_the_entity_issue_are_found_with_their_types() {
     assert!(holds("阴和俊", "科技部部长"));
     assert!(holds("丁奎岭", "上海交通大学校长、中国科学院院士"));
 }
+
+/// Misreadings once seen in the articles: a byline's rare given name cut
+/// short (王嘉|旻), long company names in a list cut inside (技术集团有限公司),
+/// and 中心 inside the policy phrase “五个中心” taken for a place.
+#[tokio::test]
+async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles() {
+    use pb::EntityType as T;
+    let server = TestServer::start(&[]).await;
+    let resolution = annotate(&server, ARTICLE_001, pb::BoilerplateMode::Skip).await;
+    let surface = |text: &str, e: &pb::Entity| text[e.start as usize..e.end as usize].to_string();
+    let people: Vec<String> =
+        resolution.entities.iter().filter(|e| e.r#type() == T::Person).map(|e| surface(ARTICLE_001, e)).collect();
+    for author in ["顾一琼", "祝越", "王嘉旻"] {
+        assert!(people.iter().any(|p| p == author), "{author} in {people:?}");
+    }
+    let structure = resolution.structure.as_ref().expect("structure");
+    assert_eq!(structure.authors, ["顾一琼", "祝越", "王嘉旻"]);
+
+    let symposium = include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt");
+    let r = annotate(&server, symposium, pb::BoilerplateMode::Skip).await;
+    let orgs: Vec<String> =
+        r.entities.iter().filter(|e| e.r#type() == T::Organization).map(|e| surface(symposium, e)).collect();
+    for company in ["联影医疗技术集团有限公司", "达闼机器人有限公司", "上海商汤智能科技有限公司"]
+    {
+        assert!(orgs.iter().any(|o| o == company), "{company} in {orgs:?}");
+    }
+
+    for (text, r) in [(ARTICLE_001, &resolution), (symposium, &r)] {
+        let phrases: Vec<(u32, u32)> =
+            r.policy_phrases.iter().filter(|p| p.canonical == "五个中心").map(|p| (p.start, p.end)).collect();
+        assert!(!phrases.is_empty());
+        for e in &r.entities {
+            let inside = phrases.iter().any(|&(start, end)| start <= e.start && e.end <= end);
+            assert!(!inside, "{} inside 五个中心", surface(text, e));
+        }
+    }
+}

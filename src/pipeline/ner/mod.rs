@@ -30,15 +30,19 @@ impl EntityRecognizer {
 
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
     /// non-overlapping. `segments` are jieba's tokens of the same text,
-    /// `phrases` the policy phrases found in it (sorted).
+    /// `phrases` the policy phrases found in it and `bylines` the names of
+    /// its authors (both sorted).
     pub fn recognize(
         &self,
         text: &str,
         segments: &[Segment],
         phrases: &[Span],
+        bylines: &[Span],
         reference: Option<CivilDate>,
     ) -> Vec<Entity> {
         let mut found = rules::find(text, reference);
+        found.extend(bylines.iter().map(|span| byline_person(span.clone())));
+        found.sort_by_key(|e| e.span.start);
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict(text, segments);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
@@ -50,6 +54,20 @@ impl EntityRecognizer {
         let mut entities = resolve_overlaps(found);
         link_positions(text, &mut entities);
         entities
+    }
+}
+
+/// A name in a byline (本报记者 顾一琼 祝越 王嘉旻): a person, whatever the
+/// model reads in a rare given name (王嘉|旻).
+fn byline_person(span: Span) -> Entity {
+    Entity {
+        span,
+        kind: EntityKind::Person,
+        confidence: 0.95,
+        normalized: None,
+        numeric: None,
+        position: None,
+        source: Source::Rule,
     }
 }
 
