@@ -1,4 +1,7 @@
-//! DOCUMENT: every 《…》 title, normalized to the title without its brackets.
+//! DOCUMENT: every 《…》 title, normalized to the title without its brackets;
+//! but a newspaper or magazine (《人民日报》, 《社会周刊》) is the body that
+//! publishes it: an ORGANIZATION, the name inside the brackets, as the news
+//! corpora label it (据《文汇报》报道).
 //!
 //! Titles nest (《关于〈条例〉的说明》, rarely 《…《…》…》): the outermost pair
 //! is the entity. One pass with a stack keeps this linear; an opening 《 that
@@ -49,7 +52,19 @@ pub(super) fn find(text: &str) -> Vec<Entity> {
         .into_iter()
         .filter(|s| s.len() > "《》".len() && !text[s.start + 3..s.end - 3].trim().is_empty())
         .map(|span| {
-            let title = text[span.start + '《'.len_utf8()..span.end - '》'.len_utf8()].trim().to_string();
+            let inner = span.start + '《'.len_utf8()..span.end - '》'.len_utf8();
+            let title = text[inner.clone()].trim().to_string();
+            if is_periodical(&title) && title == text[inner.clone()] {
+                return Entity {
+                    span: inner,
+                    kind: EntityKind::Organization,
+                    confidence: 0.9,
+                    normalized: None,
+                    numeric: None,
+                    position: None,
+                    source: Source::Rule,
+                };
+            }
             Entity {
                 span,
                 kind: EntityKind::Document,
@@ -61,6 +76,19 @@ pub(super) fn find(text: &str) -> Vec<Entity> {
             }
         })
         .collect()
+}
+
+/// Periodicals end so; 公报, 通报, 简报, 汇报, 情报 are documents (联合公报).
+const PERIODICAL_ENDS: [&str; 4] = ["报", "周刊", "月刊", "杂志"];
+const NOT_PERIODICAL_ENDS: [&str; 5] = ["公报", "通报", "简报", "汇报", "情报"];
+/// A periodical's name is short; a long title ending in 报 is a report's.
+const MAX_PERIODICAL_CHARS: usize = 10;
+
+fn is_periodical(title: &str) -> bool {
+    PERIODICAL_ENDS.iter().any(|e| title.ends_with(e))
+        && !NOT_PERIODICAL_ENDS.iter().any(|e| title.ends_with(e))
+        && (2..=MAX_PERIODICAL_CHARS).contains(&title.chars().count())
+        && !title.contains("关于")
 }
 
 /// The open 《 were never closed: keep the titles closed inside them.
@@ -97,6 +125,21 @@ mod tests {
         );
         assert_eq!(run("《关于《条例》的说明》和《决定》").len(), 2);
         assert_eq!(run("《关于《条例》的说明》")[0].1, "关于《条例》的说明");
+    }
+
+    #[test]
+    fn newspapers_and_magazines_are_organizations() {
+        let text = "据《人民日报》和《社会周刊》报道，《中美联合公报》";
+        let found: Vec<(String, EntityKind)> =
+            find(text).into_iter().map(|e| (text[e.span].to_string(), e.kind)).collect();
+        assert_eq!(
+            found,
+            [
+                ("人民日报".to_string(), EntityKind::Organization),
+                ("社会周刊".to_string(), EntityKind::Organization),
+                ("《中美联合公报》".to_string(), EntityKind::Document),
+            ]
+        );
     }
 
     #[test]
