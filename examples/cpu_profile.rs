@@ -1,10 +1,11 @@
 //! Repeats one pipeline stage over the fixture articles, for CPU-time
 //! comparisons under `/usr/bin/time` or `perf` (criterion's wall time is noisy
 //! on a shared machine). cargo run --release --example cpu_profile -- STAGE N
+//! (STAGE: jieba, clean, structure, policy, tokens, mark, all).
 use std::collections::HashMap;
 
 use tifa::pipeline::clean::CleanText;
-use tifa::pipeline::{AnnotateOptions, Features};
+use tifa::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 
 use tifa::grpc::loadgen::SAMPLE_ARTICLES as ARTICLES;
 
@@ -27,6 +28,11 @@ fn main() {
                 "tokens" => {
                     let options =
                         AnnotateOptions { features: Features { tokens: true, ..Features::NONE }, ..Default::default() };
+                    annotator.annotate(a, &options).tokens.len()
+                }
+                // Boilerplate marked, not skipped: everything is read.
+                "mark" => {
+                    let options = AnnotateOptions { boilerplate: BoilerplateMode::Mark, ..Default::default() };
                     annotator.annotate(a, &options).tokens.len()
                 }
                 _ => annotator.annotate(a, &AnnotateOptions::default()).tokens.len(),

@@ -23,7 +23,7 @@ pub mod types;
 use std::sync::Arc;
 
 use clean::CleanText;
-use ner::EntityRecognizer;
+use ner::{EntityRecognizer, TextContext};
 use policy::{ExtraPhrase, PolicyMatcher};
 use segment::{ProtectedSpan, Segment, SegmentationMode, SegmentationOptions, Segmenter, keep_whole};
 use types::{Annotation, Entity, EntityKind, PolicyPhrase, Span, Token, starts_inside};
@@ -130,7 +130,7 @@ impl Annotator {
         let protected: Vec<ProtectedSpan> =
             phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
         let segments = if needs_precise(options) {
-            self.segmenter.segment(view.as_str(), &protected, precise(options))
+            self.segmenter.segment_outside(view.as_str(), &skipped(options, &structure), &protected, precise(options))
         } else {
             Vec::new()
         };
@@ -148,9 +148,15 @@ impl Annotator {
         let precise = precise(options);
 
         let mut entities = if features.entities {
-            let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
-            let bylines = &structure.author_spans;
-            self.entities.recognize(view.as_str(), &segments, &phrase_spans, bylines, options.reference_date)
+            let phrases: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
+            let context = TextContext {
+                segments: &segments,
+                phrases: &phrases,
+                bylines: &structure.author_spans,
+                skipped: &skipped(options, &structure),
+                reference: options.reference_date,
+            };
+            self.entities.recognize(view.as_str(), &context)
         } else {
             Vec::new()
         };
@@ -189,6 +195,16 @@ impl Annotator {
             annotation.structure = Some(structure.to_original(&view));
         }
         annotation
+    }
+}
+
+/// What jieba and the entity model need not read: the boilerplate, when the
+/// result leaves it out. (Rules and phrases still scan it: the dateline that
+/// resolves relative dates may sit there, and they are cheap.)
+fn skipped(options: &AnnotateOptions, structure: &structure::DocumentStructure) -> Vec<Span> {
+    match options.boilerplate {
+        BoilerplateMode::Skip => structure.boilerplate(),
+        BoilerplateMode::Mark => Vec::new(),
     }
 }
 

@@ -86,6 +86,32 @@ impl Segmenter {
         out
     }
 
+    /// [`Segmenter::segment`] in precise mode, leaving the sorted byte
+    /// ranges `skipped` (whole lines: boilerplate a caller leaves out of its
+    /// result) without tokens. jieba cuts at every line break anyway, so the
+    /// tokens elsewhere are the same as over the whole text.
+    pub fn segment_outside(
+        &self,
+        text: &str,
+        skipped: &[Span],
+        protected: &[ProtectedSpan],
+        options: SegmentationOptions,
+    ) -> Vec<Segment> {
+        if options.mode != SegmentationMode::Precise || skipped.is_empty() {
+            return self.segment(text, protected, options);
+        }
+        let mut out = Vec::with_capacity(text.len() / 4);
+        let mut cursor = 0;
+        for skip in skipped {
+            if cursor < skip.start {
+                self.segment_gap(text, cursor..skip.start, options, &mut out);
+            }
+            cursor = cursor.max(skip.end);
+        }
+        self.segment_gap(text, cursor.min(text.len())..text.len(), options, &mut out);
+        keep_whole(out, protected)
+    }
+
     fn segment_gap(&self, text: &str, gap: Span, options: SegmentationOptions, out: &mut Vec<Segment>) {
         if gap.is_empty() {
             return;

@@ -188,3 +188,52 @@ async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles(
         }
     }
 }
+
+/// In SKIP mode jieba and the entity model never read the boilerplate; what
+/// they return must be exactly what MARK mode returns outside it.
+#[tokio::test]
+async fn skipping_boilerplate_returns_what_marking_it_returns_outside_it() {
+    let server = TestServer::start(&[]).await;
+    let articles = [
+        ARTICLE_000,
+        ARTICLE_001,
+        ARTICLE_002,
+        include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt"),
+        include_str!("../fixtures/articles/004_cf4ae71d46783a76.txt"),
+    ];
+    for text in articles {
+        let skipped = annotate(&server, text, pb::BoilerplateMode::Skip).await;
+        let marked = annotate(&server, text, pb::BoilerplateMode::Mark).await;
+        let tokens = |r: &pb::AnnotateResponse, all: bool| -> Vec<(u32, u32, String)> {
+            r.tokens.iter().filter(|t| all || !t.boilerplate).map(|t| (t.start, t.end, t.pos.clone())).collect()
+        };
+        let entities = |r: &pb::AnnotateResponse, all: bool| -> Vec<String> {
+            r.entities
+                .iter()
+                .filter(|e| all || !e.boilerplate)
+                .map(|e| {
+                    format!(
+                        "{}..{} {:?} {} {} {:.3}",
+                        e.start,
+                        e.end,
+                        e.r#type(),
+                        e.normalized,
+                        e.position,
+                        e.confidence
+                    )
+                })
+                .collect()
+        };
+        let phrases = |r: &pb::AnnotateResponse, all: bool| -> Vec<(u32, u32, String)> {
+            r.policy_phrases
+                .iter()
+                .filter(|p| all || !p.boilerplate)
+                .map(|p| (p.start, p.end, p.canonical.clone()))
+                .collect()
+        };
+        assert_eq!(tokens(&skipped, true), tokens(&marked, false));
+        assert_eq!(entities(&skipped, true), entities(&marked, false));
+        assert_eq!(phrases(&skipped, true), phrases(&marked, false));
+        assert_eq!(skipped.keywords, marked.keywords);
+    }
+}

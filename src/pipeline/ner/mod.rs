@@ -15,6 +15,22 @@ use model::NerModel;
 use super::segment::Segment;
 use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 
+/// What the pipeline knows of a text before it looks for entities; every
+/// list sorted, spans into the text.
+#[derive(Clone, Copy, Default)]
+pub struct TextContext<'a> {
+    /// jieba's tokens.
+    pub segments: &'a [Segment],
+    /// The policy phrases found in it.
+    pub phrases: &'a [Span],
+    /// The names in its byline.
+    pub bylines: &'a [Span],
+    /// Boilerplate left out of the result: the model does not read it.
+    pub skipped: &'a [Span],
+    /// Resolves relative dates (else the text's own dateline).
+    pub reference: Option<CivilDate>,
+}
+
 pub struct EntityRecognizer {
     model: NerModel,
 }
@@ -29,22 +45,14 @@ impl EntityRecognizer {
     }
 
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
-    /// non-overlapping. `segments` are jieba's tokens of the same text,
-    /// `phrases` the policy phrases found in it and `bylines` the names of
-    /// its authors (both sorted).
-    pub fn recognize(
-        &self,
-        text: &str,
-        segments: &[Segment],
-        phrases: &[Span],
-        bylines: &[Span],
-        reference: Option<CivilDate>,
-    ) -> Vec<Entity> {
+    /// non-overlapping.
+    pub fn recognize(&self, text: &str, context: &TextContext) -> Vec<Entity> {
+        let TextContext { segments, phrases, bylines, skipped, reference } = *context;
         let mut found = rules::find(text, reference);
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
         found.sort_by_key(|e| e.span.start);
         let places = abbreviations::find(text, segments);
-        let mut names = self.model.predict(text, segments);
+        let mut names = self.model.predict_outside(text, segments, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
         corrections::correct(text, &mut names, &found);
         corrections::drop_unlisted_inside_phrases(text, &mut names, phrases, self.model.gazetteer());
@@ -130,18 +138,43 @@ fn priority(e: &Entity) -> (u8, usize, u32) {
     (hard as u8, e.span.len(), (e.confidence * 1000.0) as u32)
 }
 
-/// A model name that strictly contains a rule span is a name with a date or
-/// meeting inside it (进博会组委会, 中共一大纪念馆): the name wins there.
-fn inside_a_name(e: &Entity, names: &[&Entity]) -> bool {
-    e.source != Source::Model
-        && names.iter().any(|n| n.span.start <= e.span.start && e.span.end <= n.span.end && n.span != e.span)
+/// The model's names, for asking whether one strictly contains a rule span
+/// (a name with a date or meeting inside it: 进博会组委会, 中共一大纪念馆; the
+/// name wins there) in O(log n) per span.
+struct ModelNames {
+    starts: Vec<usize>,
+    /// Over the names up to each one (by start): the furthest end, and the
+    /// earliest start among the names that reach it.
+    reach: Vec<(usize, usize)>,
+}
+
+impl ModelNames {
+    fn new(found: &[Entity]) -> Self {
+        let mut spans: Vec<&Span> = found.iter().filter(|e| e.source == Source::Model).map(|e| &e.span).collect();
+        spans.sort_by_key(|s| s.start);
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut best = (0, usize::MAX);
+        for s in &spans {
+            if s.end > best.0 {
+                best = (s.end, s.start);
+            }
+            reach.push(best);
+        }
+        Self { starts: spans.iter().map(|s| s.start).collect(), reach }
+    }
+
+    fn strictly_contain(&self, e: &Entity) -> bool {
+        let k = self.starts.partition_point(|&start| start <= e.span.start);
+        let Some(&(end, start)) = k.checked_sub(1).and_then(|k| self.reach.get(k)) else { return false };
+        e.source != Source::Model && (end > e.span.end || (end == e.span.end && start < e.span.start))
+    }
 }
 
 /// Keeps a non-overlapping subset, best first, in O(n log n).
 pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
-    let names: Vec<&Entity> = found.iter().filter(|e| e.source == Source::Model).collect();
+    let names = ModelNames::new(&found);
     let mut candidates: Vec<&Entity> =
-        found.iter().filter(|e| !e.span.is_empty() && !inside_a_name(e, &names)).collect();
+        found.iter().filter(|e| !e.span.is_empty() && !names.strictly_contain(e)).collect();
     candidates.sort_by(|a, b| priority(b).cmp(&priority(a)).then(a.span.start.cmp(&b.span.start)));
     // Kept spans by start; each new span checks only its two neighbours.
     let mut kept: BTreeMap<usize, &Entity> = BTreeMap::new();
@@ -243,6 +276,33 @@ mod tests {
         ];
         link_positions(text, &mut entities);
         assert_eq!(entities[4].position.as_deref(), Some("上海交通大学校长、中国科学院院士"));
+    }
+
+    #[test]
+    fn a_rule_span_inside_a_model_name_is_found_as_by_a_scan_of_every_name() {
+        // Spans from a fixed pseudo-random sequence, overlapping and nested.
+        let mut seed = 20261121u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        let mut found = Vec::new();
+        for _ in 0..400 {
+            let start = next(300);
+            let mut e = entity("x", "x", EntityKind::Date);
+            e.span = start..start + 1 + next(8);
+            if next(2) == 0 {
+                e.source = Source::Model;
+            }
+            found.push(e);
+        }
+        let names = ModelNames::new(&found);
+        let model: Vec<&Entity> = found.iter().filter(|e| e.source == Source::Model).collect();
+        for e in &found {
+            let scan = e.source != Source::Model
+                && model.iter().any(|n| n.span.start <= e.span.start && e.span.end <= n.span.end && n.span != e.span);
+            assert_eq!(names.strictly_contain(e), scan, "{:?}", e.span);
+        }
     }
 
     #[test]

@@ -23,12 +23,14 @@ pub mod features;
 pub mod gazetteer;
 mod prefetch;
 
+use std::ops::Range;
+
 use features::{Extractor, FEATURES, LANES, TAGS};
 use gazetteer::Gazetteer;
 use prefetch::prefetch;
 
 use crate::pipeline::segment::Segment;
-use crate::pipeline::types::{Entity, EntityKind, Source};
+use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
 const MAGIC: &[u8; 8] = b"TIFA-NER";
 const FORMAT: u32 = 1;
@@ -193,11 +195,18 @@ impl NerModel {
     /// stretches around name-like tokens are decoded (see
     /// [`Extractor::regions`]); the rest is outside every entity.
     pub fn predict(&self, text: &str, segments: &[Segment]) -> Vec<Entity> {
+        self.predict_outside(text, segments, &[])
+    }
+
+    /// [`NerModel::predict`] that never reads the byte ranges `skipped`
+    /// (sorted; boilerplate a caller leaves out of its result).
+    pub fn predict_outside(&self, text: &str, segments: &[Segment], skipped: &[Span]) -> Vec<Entity> {
         let ex = Extractor::new(text, segments, &self.gazetteer, self.params.bits);
         let mut out = Vec::new();
         let mut emissions = Vec::new();
         let mut tags = Vec::new();
-        for region in ex.regions() {
+        let skipped: Vec<Range<usize>> = skipped.iter().map(|s| ex.char_span(s)).collect();
+        for region in ex.regions().into_iter().flat_map(|r| outside(r, &skipped)) {
             self.emissions(&ex, region.clone(), &mut emissions);
             decode::viterbi_i32(&emissions, &self.params.transitions, &mut tags);
             for (range, kind) in decode::spans(&tags) {
@@ -281,6 +290,23 @@ impl NerModel {
         let c = 1.0 / (1.0 + (-m).exp());
         c.clamp(0.5, 1.0)
     }
+}
+
+/// The parts of char range `r` outside the sorted ranges `skipped`.
+fn outside(r: Range<usize>, skipped: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut from = r.start;
+    let first = skipped.partition_point(|s| s.end <= r.start);
+    for s in skipped[first..].iter().take_while(|s| s.start < r.end) {
+        if from < s.start {
+            parts.push(from..s.start);
+        }
+        from = from.max(s.end);
+    }
+    if from < r.end {
+        parts.push(from..r.end);
+    }
+    parts
 }
 
 /// Non-zero weight rows: u32 count, then per row a LEB128 gap (rows skipped
@@ -402,6 +428,31 @@ mod tests {
 
     fn segmenter() -> Segmenter {
         crate::cli::train::data::segmenter().unwrap()
+    }
+
+    #[test]
+    fn regions_are_cut_around_skipped_ranges() {
+        let cut = |r: Range<usize>, skipped: &[Range<usize>]| -> Vec<(usize, usize)> {
+            outside(r, skipped).into_iter().map(|p| (p.start, p.end)).collect()
+        };
+        assert_eq!(cut(0..10, &[]), [(0, 10)]);
+        assert_eq!(cut(0..10, &[2..4, 6..7, 12..14]), [(0, 2), (4, 6), (7, 10)]);
+        assert_eq!(cut(3..8, &[0..4, 7..20]), [(4, 7)]);
+        assert!(cut(3..8, &[0..2, 2..20]).is_empty());
+    }
+
+    #[test]
+    fn nothing_is_read_in_a_skipped_range() {
+        let model = NerModel::embedded().unwrap();
+        let text = "市委书记陈吉宁出席。\n上海市市长龚正主持会议。";
+        let segments = segmenter().segment(text, &[], SegmentationOptions::default());
+        let names = |skipped: &[Span]| -> Vec<String> {
+            model.predict_outside(text, &segments, skipped).iter().map(|e| text[e.span.clone()].to_string()).collect()
+        };
+        assert!(names(&[]).contains(&"陈吉宁".to_string()));
+        let first_line = 0..text.find('\n').unwrap();
+        let kept = names(&[first_line]);
+        assert!(!kept.contains(&"陈吉宁".to_string()) && kept.contains(&"龚正".to_string()), "{kept:?}");
     }
 
     fn found(model: &NerModel, segmenter: &Segmenter, text: &str) -> Vec<(String, EntityKind)> {

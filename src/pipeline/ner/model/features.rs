@@ -365,6 +365,12 @@ impl Extractor {
         self.offsets[r.start]..self.offsets[r.end]
     }
 
+    /// The chars of byte range `r` (a byte inside a char counts as that char).
+    pub fn char_span(&self, r: &Range<usize>) -> Range<usize> {
+        let at = |b: usize| self.offsets.partition_point(|&o| o < b);
+        at(r.start)..at(r.end)
+    }
+
     fn token(&self, id: i64) -> TokenInfo {
         if id < 0 || id as usize >= self.tokens.len() { NO_TOKEN } else { self.tokens[id as usize] }
     }
