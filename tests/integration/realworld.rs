@@ -6,6 +6,10 @@ use tifa::grpc::pb;
 use crate::common::{ARTICLE_000, ARTICLE_001, TestServer};
 
 const ARTICLE_002: &str = include_str!("../fixtures/articles/002_2d8b69315731fb98.txt");
+const ARTICLE_003: &str = include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt");
+const ARTICLE_004: &str = include_str!("../fixtures/articles/004_cf4ae71d46783a76.txt");
+/// The five fixture articles.
+const ARTICLES: [&str; 5] = [ARTICLE_000, ARTICLE_001, ARTICLE_002, ARTICLE_003, ARTICLE_004];
 
 async fn annotate(server: &TestServer, text: &str, boilerplate: pb::BoilerplateMode) -> pb::AnnotateResponse {
     let mut client = server.client().await;
@@ -100,16 +104,9 @@ async fn boilerplate_of_a_web_scrape_yields_no_annotations_by_default() {
 #[tokio::test]
 async fn the_examples_of_the_entity_issue_are_found_with_their_types() {
     use pb::EntityType as T;
-    let articles = [
-        ARTICLE_000,
-        ARTICLE_001,
-        ARTICLE_002,
-        include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt"),
-        include_str!("../fixtures/articles/004_cf4ae71d46783a76.txt"),
-    ];
     let server = TestServer::start(&[]).await;
     let mut found: Vec<(String, T, String, String)> = Vec::new();
-    for text in articles {
+    for text in ARTICLES {
         let r = annotate(&server, text, pb::BoilerplateMode::Skip).await;
         for e in r.entities {
             let surface = text[e.start as usize..e.end as usize].to_string();
@@ -169,16 +166,15 @@ async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles(
     let structure = resolution.structure.as_ref().expect("structure");
     assert_eq!(structure.authors, ["顾一琼", "祝越", "王嘉旻"]);
 
-    let symposium = include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt");
-    let r = annotate(&server, symposium, pb::BoilerplateMode::Skip).await;
+    let r = annotate(&server, ARTICLE_003, pb::BoilerplateMode::Skip).await;
     let orgs: Vec<String> =
-        r.entities.iter().filter(|e| e.r#type() == T::Organization).map(|e| surface(symposium, e)).collect();
+        r.entities.iter().filter(|e| e.r#type() == T::Organization).map(|e| surface(ARTICLE_003, e)).collect();
     for company in ["联影医疗技术集团有限公司", "达闼机器人有限公司", "上海商汤智能科技有限公司"]
     {
         assert!(orgs.iter().any(|o| o == company), "{company} in {orgs:?}");
     }
 
-    for (text, r) in [(ARTICLE_001, &resolution), (symposium, &r)] {
+    for (text, r) in [(ARTICLE_001, &resolution), (ARTICLE_003, &r)] {
         let phrases: Vec<(u32, u32)> =
             r.policy_phrases.iter().filter(|p| p.canonical == "五个中心").map(|p| (p.start, p.end)).collect();
         assert!(!phrases.is_empty());
@@ -194,14 +190,7 @@ async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles(
 #[tokio::test]
 async fn skipping_boilerplate_returns_what_marking_it_returns_outside_it() {
     let server = TestServer::start(&[]).await;
-    let articles = [
-        ARTICLE_000,
-        ARTICLE_001,
-        ARTICLE_002,
-        include_str!("../fixtures/articles/003_6293a3a1acd0a6f5.txt"),
-        include_str!("../fixtures/articles/004_cf4ae71d46783a76.txt"),
-    ];
-    for text in articles {
+    for text in ARTICLES {
         let skipped = annotate(&server, text, pb::BoilerplateMode::Skip).await;
         let marked = annotate(&server, text, pb::BoilerplateMode::Mark).await;
         let tokens = |r: &pb::AnnotateResponse, all: bool| -> Vec<(u32, u32, String)> {
