@@ -130,7 +130,8 @@ impl Annotator {
         let protected: Vec<ProtectedSpan> =
             phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
         let segments = if needs_precise(options) {
-            self.segmenter.segment_outside(view.as_str(), &skipped(options, &structure), &protected, precise(options))
+            let junk = structure.boilerplate();
+            self.segmenter.segment_outside(view.as_str(), skipped(options, &junk), &protected, precise(options))
         } else {
             Vec::new()
         };
@@ -148,12 +149,12 @@ impl Annotator {
         let precise = precise(options);
 
         let mut entities = if features.entities {
-            let phrases: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
+            let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
             let context = TextContext {
                 segments: &segments,
-                phrases: &phrases,
+                phrases: &phrase_spans,
                 bylines: &structure.author_spans,
-                skipped: &skipped(options, &structure),
+                skipped: skipped(options, &junk),
                 reference: options.reference_date,
             };
             self.entities.recognize(view.as_str(), &context)
@@ -198,13 +199,14 @@ impl Annotator {
     }
 }
 
-/// What jieba and the entity model need not read: the boilerplate, when the
-/// result leaves it out. (Rules and phrases still scan it: the dateline that
-/// resolves relative dates may sit there, and they are cheap.)
-fn skipped(options: &AnnotateOptions, structure: &structure::DocumentStructure) -> Vec<Span> {
+/// What jieba and the entity model need not read: the boilerplate `junk`,
+/// when the result leaves it out. (Rules and phrase matching still scan all
+/// the text: they are cheap, and the date that resolves relative dates is
+/// read from all of it.)
+fn skipped<'a>(options: &AnnotateOptions, junk: &'a [Span]) -> &'a [Span] {
     match options.boilerplate {
-        BoilerplateMode::Skip => structure.boilerplate(),
-        BoilerplateMode::Mark => Vec::new(),
+        BoilerplateMode::Skip => junk,
+        BoilerplateMode::Mark => &[],
     }
 }
 

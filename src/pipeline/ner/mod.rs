@@ -17,7 +17,7 @@ use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 
 /// What the pipeline knows of a text before it looks for entities; every
 /// list sorted, spans into the text.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct TextContext<'a> {
     /// jieba's tokens.
     pub segments: &'a [Segment],

@@ -19,7 +19,7 @@ static COMPANY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A full legal name: what stands before 有限公司 runs back to a list
-/// separator, punctuation or a [`LEFT_STOPS`] word, at most 20 chars (a
+/// separator, punctuation or a [`LEFT_STOP_WORDS`] word, at most 20 chars (a
 /// longer run before the suffix has no boundary in reach: no name).
 static LEGAL_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{Han}A-Za-z0-9]{2,20}(?:有限责任公司|有限公司)").expect("valid regex"));
