@@ -1,17 +1,20 @@
 //! Corrections of the statistical model's names where its reading is
 //! known to go wrong in news text: a lone surname, a hall taken for an
-//! organization, a road taken for a person.
+//! organization, a road taken for a person, a word of a policy phrase taken
+//! for a name.
 
 use super::model;
 use super::model::gazetteer::{Gazetteer, JIEBA_LISTS};
 use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
-/// `rules` are the rule entities of the same text, sorted by start.
-pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
+/// `rules` are the rule entities of the same text and `phrases` its policy
+/// phrases, both sorted by start; `gazetteer` is the model's.
+pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
     mend_one_char_persons(text, names, rules);
     venues_are_places(text, names);
     roads_are_places(text, names);
+    drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
 }
 
 /// A policy phrase is never a name (the lexicon holds none), and inside one
@@ -21,12 +24,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
 /// are too noisy: one labels 中心) or it leads the phrase (习近平 in
 /// 习近平新时代中国特色社会主义思想, 上海 in 上海国际金融中心). `names` and
 /// `phrases` are sorted by start.
-pub(super) fn drop_unlisted_inside_phrases(
-    text: &str,
-    names: &mut Vec<Entity>,
-    phrases: &[Span],
-    gazetteer: &Gazetteer,
-) {
+fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[Span], gazetteer: &Gazetteer) {
     if phrases.is_empty() {
         return;
     }

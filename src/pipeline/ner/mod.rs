@@ -54,8 +54,7 @@ impl EntityRecognizer {
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict_outside(text, segments, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
-        corrections::correct(text, &mut names, &found);
-        corrections::drop_unlisted_inside_phrases(text, &mut names, phrases, self.model.gazetteer());
+        corrections::correct(text, &mut names, &found, phrases, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);

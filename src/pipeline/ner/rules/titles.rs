@@ -54,18 +54,9 @@ pub(super) fn find(text: &str) -> Vec<Entity> {
         .map(|span| {
             let inner = span.start + '《'.len_utf8()..span.end - '》'.len_utf8();
             let title = text[inner.clone()].trim().to_string();
-            if is_periodical(&title) && title == text[inner.clone()] {
-                return Entity {
-                    span: inner,
-                    kind: EntityKind::Organization,
-                    confidence: 0.9,
-                    normalized: None,
-                    numeric: None,
-                    position: None,
-                    source: Source::Rule,
-                };
-            }
-            Entity {
+            // A periodical written without spaces in its brackets: its span is the name.
+            let periodical = is_periodical(&title) && title == text[inner.clone()];
+            let document = Entity {
                 span,
                 kind: EntityKind::Document,
                 confidence: 0.99,
@@ -73,6 +64,11 @@ pub(super) fn find(text: &str) -> Vec<Entity> {
                 numeric: None,
                 position: None,
                 source: Source::Rule,
+            };
+            if periodical {
+                Entity { span: inner, kind: EntityKind::Organization, confidence: 0.9, normalized: None, ..document }
+            } else {
+                document
             }
         })
         .collect()
