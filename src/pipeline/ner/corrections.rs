@@ -4,7 +4,7 @@
 //! for a name.
 
 use super::model;
-use super::model::gazetteer::{Gazetteer, JIEBA_LISTS};
+use super::model::gazetteer::{Gazetteer, JIEBA_LISTS, KNOWN_PERSONS};
 use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
@@ -12,6 +12,8 @@ use crate::pipeline::types::{Entity, EntityKind, Span};
 /// phrases, both sorted by start; `gazetteer` is the model's.
 pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
     mend_one_char_persons(text, names, rules);
+    complete_names_before_speech(text, names, rules);
+    drop_repeated_last_char(text, names, gazetteer);
     venues_are_places(text, names);
     roads_are_places(text, names);
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
@@ -39,6 +41,54 @@ fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[
         let leads = e.span.start == p.start && e.span.end < p.end;
         leads || text.get(e.span.clone()).is_some_and(|name| gazetteer.lists_of(name) & JIEBA_LISTS != 0)
     });
+}
+
+/// Verbs that report what a person said, right after the name.
+const SPEECH_VERBS: [&str; 6] = ["说", "表示", "指出", "介绍", "强调", "认为"];
+/// Adverbs that stand between a name and its speech verb (李强也说).
+const ADVERBS_BEFORE_SPEECH: &str = "也还又就都再才则更亦曾已便却并仍均早先";
+
+/// After a title and before a speech verb, a news text names a person in
+/// full. A two-char person there that stops one char short of the verb lost
+/// a given name's third char that jieba took for an adverb (院长姜育|刚说).
+/// `rules` are sorted by start.
+fn complete_names_before_speech(text: &str, names: &mut [Entity], rules: &[Entity]) {
+    let title_ends: Vec<usize> = rules.iter().filter(|r| r.kind == EntityKind::Position).map(|r| r.span.end).collect();
+    let starts: Vec<usize> = names.iter().map(|n| n.span.start).collect();
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        let mut after = text[e.span.end..].chars();
+        let Some(third) = after.next() else { continue };
+        let rest = after.as_str();
+        if name.chars().count() == 2
+            && model::features::is_han(third)
+            && !ADVERBS_BEFORE_SPEECH.contains(third)
+            && SPEECH_VERBS.iter().any(|v| rest.starts_with(v))
+            && title_ends.contains(&e.span.start)
+            && starts.binary_search(&e.span.end).is_err()
+        {
+            e.span.end += third.len_utf8();
+        }
+    }
+}
+
+/// A page break that repeats the char before it (习近平 / 平总书记) leaves a
+/// known name with its last char doubled. A person whose name less its last
+/// char is a listed person, while the whole is not, loses the repeat.
+fn drop_repeated_last_char(text: &str, names: &mut [Entity], gazetteer: &Gazetteer) {
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        let mut chars = name.chars().rev();
+        let (Some(last), Some(before)) = (chars.next(), chars.next()) else { continue };
+        let shorter = &name[..name.len() - last.len_utf8()];
+        if last == before
+            && shorter.chars().count() >= 3
+            && gazetteer.lists_of(shorter) & KNOWN_PERSONS != 0
+            && gazetteer.lists_of(name) == 0
+        {
+            e.span.end -= last.len_utf8();
+        }
+    }
 }
 
 /// Halls and centres: in 在…举行 they are where it happens (世博中心).
@@ -170,6 +220,34 @@ mod tests {
             shown(text, &names),
             [("中国".to_string(), EntityKind::Location), ("上海".to_string(), EntityKind::Location)]
         );
+    }
+
+    #[test]
+    fn a_name_before_a_speech_verb_after_a_title_takes_its_third_char() {
+        for (text, name, want) in [
+            ("学院院长姜育刚说，当前", "姜育", "姜育刚"),
+            ("副市长王刚表示", "王刚", "王刚"),
+            ("院长李强也说", "李强", "李强"),
+            ("他和李强刚说完", "李强", "李强"),
+        ] {
+            let mut names = vec![model(text, name, EntityKind::Person)];
+            let rules = crate::pipeline::ner::rules::find(text, None);
+            complete_names_before_speech(text, &mut names, &rules);
+            assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_known_name_with_its_last_char_repeated_by_a_page_break_loses_the_repeat() {
+        // Bit 0: the known persons' list.
+        let gazetteer = Gazetteer::new([("习近平", 0), ("王平平", 0)]);
+        for (text, name, want) in
+            [("学习贯彻习近平平总书记", "习近平平", "习近平"), ("记者王平平报道", "王平平", "王平平")]
+        {
+            let mut names = vec![model(text, name, EntityKind::Person)];
+            drop_repeated_last_char(text, &mut names, &gazetteer);
+            assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
+        }
     }
 
     #[test]

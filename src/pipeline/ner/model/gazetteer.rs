@@ -14,6 +14,8 @@ use super::prefetch::prefetch;
 pub const LISTS: usize = 6;
 /// The bits of jieba's lists in [`Gazetteer::lists_of`].
 pub const JIEBA_LISTS: u8 = 0b111_000;
+/// The bit of the known persons' list in [`Gazetteer::lists_of`].
+pub const KNOWN_PERSONS: u8 = 0b000_001;
 /// Names are 2 to `MAX_CHARS` chars long.
 pub const MAX_CHARS: usize = 16;
 const CONTINUES: u8 = 1 << 7;
