@@ -150,8 +150,14 @@ impl Annotator {
 
         let mut entities = if features.entities {
             let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
+            let listed: Vec<Segment> = segments
+                .iter()
+                .filter(|s| self.segmenter.is_listed_name(&view.as_str()[s.span.clone()]))
+                .cloned()
+                .collect();
             let context = TextContext {
                 segments: &segments,
+                listed: &listed,
                 phrases: &phrase_spans,
                 bylines: &structure.author_spans,
                 skipped: skipped(options, &junk),

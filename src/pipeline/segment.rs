@@ -2,7 +2,7 @@
 //! a policy phrase or an entity found earlier is always emitted as one token,
 //! so segmentation can never split one.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use jieba_rs::Jieba;
 
@@ -49,17 +49,39 @@ pub struct Segment {
 
 pub struct Segmenter {
     jieba: Jieba,
+    /// Words a domain dictionary tags as names (nr, ns, nt): curated, so the
+    /// entity recognizer takes them as they are.
+    listed_names: rustc_hash::FxHashSet<Box<str>>,
 }
+
+/// Tags of a dictionary word that make it a listed name.
+const NAME_TAGS: [&str; 5] = ["nr", "nrfg", "nrt", "ns", "nt"];
 
 impl Segmenter {
     /// jieba's default dictionary plus domain dictionaries (`word [freq [tag]]`
     /// per line). Domain words keep names and fixed terms whole.
     pub fn new(user_dicts: &mut [(&str, &mut dyn BufRead)]) -> Result<Self, String> {
         let mut jieba = Jieba::new();
+        let mut listed_names = rustc_hash::FxHashSet::default();
         for (name, dict) in user_dicts.iter_mut() {
-            jieba.load_dict(dict).map_err(|e| format!("{name}: {e}"))?;
+            let mut lines = String::new();
+            dict.read_to_string(&mut lines).map_err(|e| format!("{name}: {e}"))?;
+            jieba.load_dict(&mut lines.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+            for line in lines.lines() {
+                let mut fields = line.split_whitespace();
+                if let (Some(word), Some(_freq), Some(tag)) = (fields.next(), fields.next(), fields.next()) {
+                    if NAME_TAGS.contains(&tag) {
+                        listed_names.insert(word.into());
+                    }
+                }
+            }
         }
-        Ok(Self { jieba })
+        Ok(Self { jieba, listed_names })
+    }
+
+    /// Whether a domain dictionary lists `word` as a name.
+    pub fn is_listed_name(&self, word: &str) -> bool {
+        self.listed_names.contains(word)
     }
 
     /// Segments `text`. `protected` must be sorted and non-overlapping.
@@ -191,6 +213,20 @@ mod tests {
 
     fn words<'a>(text: &'a str, segments: &[Segment]) -> Vec<&'a str> {
         segments.iter().map(|s| &text[s.span.clone()]).collect()
+    }
+
+    #[test]
+    fn a_domain_dictionary_lists_its_names_and_keeps_them_whole() {
+        let mut dict = "临港新片区 3000 ns\n科创板 3000 n\n市委常委会 3000 nt\n".as_bytes();
+        let segmenter = Segmenter::new(&mut [("test.dict", &mut dict)]).unwrap();
+        assert!(segmenter.is_listed_name("临港新片区"));
+        assert!(segmenter.is_listed_name("市委常委会"));
+        assert!(!segmenter.is_listed_name("科创板"));
+        assert!(!segmenter.is_listed_name("上海"));
+        let text = "临港新片区是年轻的城";
+        let segments = segmenter.segment(text, &[], SegmentationOptions::default());
+        assert_eq!(words(text, &segments)[0], "临港新片区");
+        assert_eq!(segments[0].pos, "ns");
     }
 
     #[test]

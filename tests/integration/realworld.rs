@@ -151,7 +151,8 @@ async fn the_examples_of_the_entity_issue_are_found_with_their_types() {
 
 /// Misreadings once seen in the articles: a byline's rare given name cut
 /// short (王嘉|旻), a quoted dean's name cut before 刚说 (姜育|刚), a page
-/// break that repeats the last char of 习近平, long company names in a list cut inside (技术集团有限公司),
+/// break that repeats the last char of 习近平, a listed zone cut short
+/// (临港新|片区), long company names in a list cut inside (技术集团有限公司),
 /// and 中心 inside the policy phrase “五个中心” taken for a place.
 #[tokio::test]
 async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles() {
@@ -172,6 +173,12 @@ async fn bylines_listed_companies_and_policy_phrases_read_right_in_the_articles(
     let r = annotate(&server, ARTICLE_004, pb::BoilerplateMode::Skip).await;
     let dean = r.entities.iter().find(|e| surface(ARTICLE_004, e).starts_with("姜育")).expect("姜育刚 found");
     assert_eq!((surface(ARTICLE_004, dean).as_str(), dean.r#type()), ("姜育刚", T::Person));
+    // tifa's domain dictionary lists 临港新片区; the model alone read 临港新.
+    let zone: Vec<_> = r.entities.iter().filter(|e| surface(ARTICLE_004, e).starts_with("临港")).collect();
+    assert!(!zone.is_empty());
+    for e in zone {
+        assert_eq!((surface(ARTICLE_004, e).as_str(), e.r#type()), ("临港新片区", T::Location));
+    }
 
     let r = annotate(&server, ARTICLE_003, pb::BoilerplateMode::Skip).await;
     let orgs: Vec<String> =

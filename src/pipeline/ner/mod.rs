@@ -21,6 +21,8 @@ use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 pub struct TextContext<'a> {
     /// jieba's tokens.
     pub segments: &'a [Segment],
+    /// The tokens a domain dictionary lists as names (临港新片区 ns).
+    pub listed: &'a [Segment],
     /// The policy phrases found in it.
     pub phrases: &'a [Span],
     /// The names in its byline.
@@ -47,9 +49,10 @@ impl EntityRecognizer {
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
     /// non-overlapping.
     pub fn recognize(&self, text: &str, context: &TextContext) -> Vec<Entity> {
-        let TextContext { segments, phrases, bylines, skipped, reference } = *context;
+        let TextContext { segments, listed, phrases, bylines, skipped, reference } = *context;
         let mut found = rules::find(text, reference);
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
+        found.extend(listed.iter().filter_map(listed_name));
         found.sort_by_key(|e| e.span.start);
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict_outside(text, segments, skipped);
@@ -76,6 +79,27 @@ fn byline_person(span: Span) -> Entity {
         position: None,
         source: Source::Rule,
     }
+}
+
+/// A token a domain dictionary lists as a name, of the type its tag says.
+/// The lists are curated (tifa's domain.dict, an operator's dictionaries),
+/// so the name outranks a shorter model reading (临港新|片区).
+fn listed_name(token: &Segment) -> Option<Entity> {
+    let kind = match token.pos {
+        "nr" | "nrfg" | "nrt" => EntityKind::Person,
+        "ns" => EntityKind::Location,
+        "nt" => EntityKind::Organization,
+        _ => return None,
+    };
+    Some(Entity {
+        span: token.span.clone(),
+        kind,
+        confidence: 0.9,
+        normalized: None,
+        numeric: None,
+        position: None,
+        source: Source::Lexicon,
+    })
 }
 
 /// Longest rest of a body that a title takes over when the model's name ends
