@@ -30,6 +30,14 @@ pub enum EvalCommand {
         /// for a rule entity of another type that covers a gold name.
         #[arg(long)]
         errors: Option<PathBuf>,
+        /// Score this whole corpus of the data folder instead of the held-out
+        /// split (msra.part.bio, peoples_daily.dev.bio): only meaningful with a
+        /// --model trained with `tifa train ner --leave-out` that corpus.
+        #[arg(long, requires = "model", value_parser = ["msra.part.bio", "peoples_daily.dev.bio"])]
+        corpus: Option<String>,
+        /// A model file (from `tifa train ner --out`) instead of the embedded one.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Segmentation: word P/R/F1 on the SIGHAN 2005 MSR test set.
     Seg {
@@ -44,7 +52,10 @@ pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
         EvalCommand::Policy { gold, articles, discovery_only } => {
             super::eval_policy::run(&gold, &articles, discovery_only, settings)
         }
-        EvalCommand::Ner { data, errors } => super::eval_ner::run(&data, errors.as_deref(), settings),
+        EvalCommand::Ner { data, errors, corpus, model } => {
+            let target = super::eval_ner::Target { corpus: corpus.as_deref(), model: model.as_deref() };
+            super::eval_ner::run(&data, &target, errors.as_deref(), settings)
+        }
         EvalCommand::Seg { data } => super::eval_seg::run(&data, settings),
     }
 }

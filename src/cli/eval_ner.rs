@@ -7,28 +7,51 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::train::data::{self, Scores};
+use crate::pipeline::ner::EntityRecognizer;
+use crate::pipeline::ner::model::NerModel;
 use crate::pipeline::types::{Entity, EntityKind};
 use crate::pipeline::{AnnotateOptions, Annotator, BoilerplateMode, Features};
-use crate::resources::load_annotator;
+use crate::resources::{load_annotator, load_annotator_with};
 use crate::settings::Settings;
 
-pub fn run(dir: &Path, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
-    let sentences = data::read_split(dir, true)?;
+/// What `tifa eval ner` scores: the held-out split with the embedded model by
+/// default; a whole corpus with a model trained without it, for a figure on
+/// a corpus the model never saw.
+pub struct Target<'a> {
+    pub corpus: Option<&'a str>,
+    pub model: Option<&'a Path>,
+}
+
+pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
+    let (sentences, what) = match target.corpus {
+        Some(name) => (data::read_bio(&dir.join(name))?, format!("whole corpus {name}")),
+        None => (data::read_split(dir, true)?, format!("held-out split: {}", data::HELD_OUT)),
+    };
     let gold_entities: usize = sentences.iter().map(|s| s.entities().len()).sum();
     println!(
-        "held-out split: {} ({} sentences, {} chars, {} PER/LOC/ORG entities); never used for training or tuning",
-        data::HELD_OUT,
+        "{what} ({} sentences, {} chars, {} PER/LOC/ORG entities)",
         sentences.len(),
         sentences.iter().map(|s| s.tags.len()).sum::<usize>(),
         gold_entities
     );
-    println!(
-        "trained on: {} (news domain) + {} (partly labelled, own domain copy of the weights; see resources/ner/README.md)",
-        data::TRAIN_BIO.join(" + ") + " + " + data::TRAIN_PART,
-        data::TRAIN_CLUENER.join(" + ")
-    );
-
-    let annotator = load_annotator(&settings.resources).map_err(|e| e.to_string())?;
+    let annotator = match target.model {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let model = NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("model file: {} (trained on what its `tifa train ner` command line named)", path.display());
+            load_annotator_with(&settings.resources, EntityRecognizer::new(model))
+        }
+        None => {
+            println!("held out: never used for training or tuning");
+            println!(
+                "trained on: {} (news domain) + {} (partly labelled, own domain copy of the weights; see resources/ner/README.md)",
+                data::TRAIN_BIO.join(" + ") + " + " + data::TRAIN_PART,
+                data::TRAIN_CLUENER.join(" + ")
+            );
+            load_annotator(&settings.resources)
+        }
+    }
+    .map_err(|e| e.to_string())?;
     let model = annotator.entity_recognizer().model();
     println!("model: {}", model.version());
     let segmenter = data::segmenter()?;

@@ -8,7 +8,11 @@
 //! - a series of two or more distinct abbreviations, all countries or all
 //!   provinces, followed by a relation word (中美关系, 印巴两国, 港澳台地区);
 //! - a country followed by 方, "side" (美方, 中方);
-//! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港).
+//! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港),
+//!   or a stance word (对华, 反美);
+//! - a list of two or more abbreviations with 、 (转战赣、粤、闽、湘);
+//! - a dictionary word jieba keeps whole that is a pair with 中 (中日, 中印)
+//!   or names people of a place (华人, 华侨, 港胞): its place chars count.
 
 use std::sync::LazyLock;
 
@@ -28,12 +32,22 @@ const SIDES: &str = "中美日俄英法德意加澳韩朝越印巴以泰菲缅�
 const NOT_BEFORE_SIDE: &str = "对双多一各甲乙丙东西南北地官军警资劳买卖校院厂来";
 /// After 方, these make 方 part of another word (方面, 方案, 方向).
 const NOT_AFTER_SIDE: &str = "面案向式法针便略位言圆舟程阵队块格剂形子";
-const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返";
+const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返对反";
 /// Places a visit verb takes as a one-char abbreviation.
 const VISITED: &str = "华京沪港澳台美日俄欧英法德韩朝印越";
 /// After 在 and 来 only the cities and China itself (在美 is rarer than
 /// 在美国; 来日 is mostly "days to come").
 const VISITED_NEAR: &str = "华京沪港澳台";
+
+/// Pairs with 中 that are common words too (中意 "to like", 中巴 "minibus",
+/// 中加 "add in", 中以 "in … by"): only before a relation word.
+const NOT_PAIRS: [&str; 4] = ["中意", "中巴", "中加", "中以"];
+/// After a visited place these make a currency (对日元, 对美元).
+const CURRENCY_AFTER: &str = "元币";
+/// Words for the people of a place: the place char is a LOCATION (华人).
+const PEOPLE_OF: [&str; 6] = ["华人", "华侨", "华裔", "港胞", "台胞", "澳胞"];
+/// In a list with 、 these are mostly "new" and "old" (新、老干部).
+const NOT_LISTED: &str = "新老";
 
 const CONFIDENCE: f32 = 0.85;
 
@@ -69,18 +83,22 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
             && next == Some('方')
             && !prev.is_some_and(|p| NOT_BEFORE_SIDE.contains(p))
             && !chars.get(i + 2).is_some_and(|x| NOT_AFTER_SIDE.contains(x.1));
-        let visit = prev.is_some_and(|p| {
-            VISIT_VERBS.contains(p)
-                && if matches!(p, '在' | '来') { VISITED_NEAR.contains(c) } else { VISITED.contains(c) }
-        });
+        let visit = !next.is_some_and(|n| CURRENCY_AFTER.contains(n))
+            && prev.is_some_and(|p| {
+                VISIT_VERBS.contains(p)
+                    && if matches!(p, '在' | '来') { VISITED_NEAR.contains(c) } else { VISITED.contains(c) }
+            });
         if side || visit {
             starts.push(chars[i].0);
         }
         i += 1;
     }
+    let mut starts: Vec<usize> = starts.into_iter().filter(|&at| stands_alone(text, segments, at)).collect();
+    starts.extend(whole_words(text, segments));
+    starts.sort_unstable();
+    starts.dedup();
     starts
         .into_iter()
-        .filter(|&at| stands_alone(text, segments, at))
         .map(|at| Entity {
             span: at..at + text[at..].chars().next().map_or(0, char::len_utf8),
             kind: EntityKind::Location,
@@ -93,8 +111,31 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
         .collect()
 }
 
+/// Starts of the place chars in jieba tokens that are a pair with 中
+/// (中日) or words for a place's people (华人, 港胞, 华人华侨).
+fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for token in segments {
+        let Some(word) = text.get(token.span.clone()) else { continue };
+        let mut chars = word.chars();
+        let (Some(first), Some(second)) = (chars.next(), chars.next()) else { continue };
+        let pair = first == '中' && second != '中' && COUNTRIES.contains(second);
+        if pair && chars.next().is_none() && !NOT_PAIRS.contains(&word) {
+            out.extend([token.span.start, token.span.start + first.len_utf8()]);
+            continue;
+        }
+        // Every word of PEOPLE_OF is two 3-byte chars.
+        let peoples = word.len() % 6 == 0
+            && (0..word.len()).step_by(6).all(|k| word.get(k..k + 6).is_some_and(|w| PEOPLE_OF.contains(&w)));
+        if peoples {
+            out.extend((0..word.len()).step_by(6).map(|k| token.span.start + k));
+        }
+    }
+    out
+}
+
 /// If a series of abbreviations starts at char `i` and a relation word
-/// follows it, the char index one past the series.
+/// follows it (or it is a list with 、), the char index one past the series.
 fn series_end(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
     let first = chars[i].1;
     if !is_abbreviation(first) {
@@ -123,7 +164,11 @@ fn series_end(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
         end += 1;
     }
     let rest = &text[chars.get(end).map_or(text.len(), |x| x.0)..];
-    (seen.len() >= 2 && RELATIONS.split(' ').any(|r| rest.starts_with(r))).then_some(end)
+    // A list alternates one char and 、 (赣、粤、闽): 朝、蒙古 is none.
+    let listed = (end - i) % 2 == 1
+        && chars[i..end].iter().skip(1).step_by(2).all(|x| x.1 == '、')
+        && !seen.iter().any(|c| NOT_LISTED.contains(*c));
+    (seen.len() >= 2 && (listed || RELATIONS.split(' ').any(|r| rest.starts_with(r)))).then_some(end)
 }
 
 /// The jieba token holding the char at byte `at` does not make it part of
@@ -188,6 +233,17 @@ mod tests {
     }
 
     #[test]
+    fn stances_lists_pairs_and_peoples() {
+        assert_eq!(places("发展对华关系"), ["华"]);
+        assert_eq!(places("掀起反华浪潮"), ["华"]);
+        assert_eq!(places("转战赣、粤、闽、湘，经过"), ["赣", "粤", "闽", "湘"]);
+        assert_eq!(places("翻阅了中、英、德、法不同语种"), ["中", "英", "德", "法"]);
+        assert_eq!(places("26年前，中日实现了邦交正常化"), ["中", "日"]);
+        assert_eq!(places("160多位华人华侨代表"), ["华", "华"]);
+        assert_eq!(places("百名港胞平安飞离"), ["港"]);
+    }
+
+    #[test]
     fn common_words_and_full_names_are_left_alone() {
         for text in [
             "他在美国工作",
@@ -200,6 +256,11 @@ mod tests {
             "中美洲国家",
             "他在华东工作",
             "来日方长",
+            "美元对日元的汇价",
+            "辽朝、金朝、蒙古",
+            "比赛中以2∶3落败",
+            "新、老干部",
+            "这个方案很中意",
         ] {
             assert!(places(text).is_empty(), "{text}: {:?}", places(text));
         }
