@@ -3,14 +3,15 @@
 //! organization, a road taken for a person, a word of a policy phrase taken
 //! for a name.
 
-use super::model;
 use super::model::gazetteer::{Gazetteer, JIEBA_LISTS, KNOWN_PERSONS};
+use super::{model, surnames};
 use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text and `phrases` its policy
 /// phrases, both sorted by start; `gazetteer` is the model's.
 pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
+    surname_with_suffix(text, names);
     mend_one_char_persons(text, names, rules);
     complete_names_before_speech(text, names, rules);
     drop_repeated_last_char(text, names, gazetteer);
@@ -41,6 +42,19 @@ fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[
         let leads = e.span.start == p.start && e.span.end < p.end;
         leads || text.get(e.span.clone()).is_some_and(|name| gazetteer.lists_of(name) & JIEBA_LISTS != 0)
     });
+}
+
+/// 刘某, 徐氏: the news corpora label the surname alone.
+fn surname_with_suffix(text: &str, names: &mut [Entity]) {
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        let mut chars = name.chars();
+        if let (Some(surname), Some('某' | '氏'), None) = (chars.next(), chars.next(), chars.next()) {
+            if surnames::is_common_surname(surname) {
+                e.span.end = e.span.start + surname.len_utf8();
+            }
+        }
+    }
 }
 
 /// Verbs that report what a person said, right after the name.
@@ -127,20 +141,12 @@ fn roads_are_places(text: &str, names: &mut [Entity]) {
     }
 }
 
-/// Honorifics after a one-char surname that make it a way to name a person
-/// (吴先生, 李老师, 王某); job titles (汤局长, 毛主席) are the POSITION rule's.
-const HONORIFICS: &str = "先生 女士 小姐 老师 师傅 同志 老 总 某 氏 家 博士 医生 大夫";
-
 /// A one-char PERSON from the model is a surname. With a short name of
 /// another type right after it, the model split a full name (刘|燕京 →
 /// 刘燕京); after 老/小, or before an honorific or a POSITION found by the
 /// rules (`rules`, sorted by start), it names a person as written (老张,
 /// 吴先生, 汤局长); anywhere else it is a misreading and goes.
 fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) {
-    let title_at = |at: usize| {
-        let k = rules.partition_point(|r| r.span.start < at);
-        rules[k..].iter().take_while(|r| r.span.start == at).any(|r| r.kind == EntityKind::Position)
-    };
     let one_char = |e: &Entity| text.get(e.span.clone()).is_some_and(|t| t.chars().count() == 1);
     let mut out: Vec<Entity> = Vec::with_capacity(names.len());
     let mut i = 0;
@@ -162,10 +168,7 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) 
             i += 2;
             continue;
         }
-        let after = &text[e.span.end..];
-        let before = &text[..e.span.start];
-        if before.ends_with(['老', '小']) || HONORIFICS.split(' ').any(|w| after.starts_with(w)) || title_at(e.span.end)
-        {
+        if surnames::names_a_person(text, &e.span, rules) {
             out.push(e.clone());
         }
         i += 1;
@@ -246,6 +249,17 @@ mod tests {
         {
             let mut names = vec![model(text, name, EntityKind::Person)];
             drop_repeated_last_char(text, &mut names, &gazetteer);
+            assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_surname_with_mou_or_shi_is_the_surname() {
+        for (text, name, want) in
+            [("科长刘某说", "刘某", "刘"), ("徐氏兄弟", "徐氏", "徐"), ("李某某", "李某某", "李某某")]
+        {
+            let mut names = vec![model(text, name, EntityKind::Person)];
+            surname_with_suffix(text, &mut names);
             assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
         }
     }

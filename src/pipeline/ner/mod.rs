@@ -7,6 +7,7 @@ pub mod abbreviations;
 mod corrections;
 pub mod model;
 pub mod rules;
+pub mod surnames;
 
 use std::collections::BTreeMap;
 
@@ -54,6 +55,7 @@ impl EntityRecognizer {
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
         found.extend(listed.iter().filter_map(listed_name));
         found.sort_by_key(|e| e.span.start);
+        let surnames = surnames::find(text, segments, &found);
         let places = abbreviations::find(text, segments);
         let mut names = self.model.predict_outside(text, segments, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places));
@@ -61,6 +63,7 @@ impl EntityRecognizer {
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
+        found.extend(surnames);
         let mut entities = resolve_overlaps(found);
         link_positions(text, &mut entities);
         entities
