@@ -69,10 +69,10 @@ impl Segmenter {
             jieba.load_dict(&mut lines.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
             for line in lines.lines() {
                 let mut fields = line.split_whitespace();
-                if let (Some(word), Some(_freq), Some(tag)) = (fields.next(), fields.next(), fields.next()) {
-                    if NAME_TAGS.contains(&tag) {
-                        listed_names.insert(word.into());
-                    }
+                if let (Some(word), Some(_freq), Some(tag)) = (fields.next(), fields.next(), fields.next())
+                    && NAME_TAGS.contains(&tag)
+                {
+                    listed_names.insert(word.into());
                 }
             }
         }

@@ -49,10 +49,10 @@ fn surname_with_suffix(text: &str, names: &mut [Entity]) {
     for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
         let Some(name) = text.get(e.span.clone()) else { continue };
         let mut chars = name.chars();
-        if let (Some(surname), Some('某' | '氏'), None) = (chars.next(), chars.next(), chars.next()) {
-            if surnames::is_common_surname(surname) {
-                e.span.end = e.span.start + surname.len_utf8();
-            }
+        if let (Some(surname), Some('某' | '氏'), None) = (chars.next(), chars.next(), chars.next())
+            && surnames::is_common_surname(surname)
+        {
+            e.span.end = e.span.start + surname.len_utf8();
         }
     }
 }
