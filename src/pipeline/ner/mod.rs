@@ -7,7 +7,7 @@ pub mod abbreviations;
 mod corrections;
 pub mod model;
 pub mod rules;
-pub mod surnames;
+mod surnames;
 
 use std::collections::BTreeMap;
 
