@@ -6,6 +6,7 @@ mod batch;
 mod codec;
 mod convert;
 mod limiter;
+mod linger;
 pub mod loadgen;
 mod reload;
 pub mod server;

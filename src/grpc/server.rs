@@ -12,7 +12,10 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
+use futures_util::TryStreamExt;
+
 use super::limiter::WorkLimiter;
+use super::linger::Lingering;
 use super::pb::annotation_service_server::{AnnotationServiceServer, SERVICE_NAME};
 use super::service::AnnotationApi;
 use crate::resources::AnnotatorSlot;
@@ -87,7 +90,11 @@ pub async fn serve(
         builder = builder.max_connection_age(age).max_connection_age_grace(server_settings.drain_timeout());
     }
     // Without NODELAY small responses wait on Nagle + delayed ACK (~40 ms).
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let lingering = Lingering::default();
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true)).map_ok({
+        let lingering = lingering.clone();
+        move |stream| lingering.wrap(stream)
+    });
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = builder
         .add_service(health_service)
@@ -107,8 +114,11 @@ pub async fn serve(
     handle.set_serving(false).await;
     let _ = stop_tx.send(());
     let drain = server_settings.drain_timeout();
+    let started = tokio::time::Instant::now();
     match tokio::time::timeout(drain, server).await {
         Ok(result) => {
+            // Closed connections deliver their last responses (see linger).
+            lingering.settle(drain.saturating_sub(started.elapsed())).await;
             tracing::info!("drained; stopped");
             result
         }
