@@ -152,7 +152,9 @@ impl Annotator {
             let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
             let listed: Vec<Segment> = segments
                 .iter()
-                .filter(|s| self.segmenter.is_listed_name(&view.as_str()[s.span.clone()]))
+                .filter(|s| {
+                    segment::is_name_tag(s.pos) && self.segmenter.is_listed_name(&view.as_str()[s.span.clone()])
+                })
                 .cloned()
                 .collect();
             let context = TextContext {

@@ -57,6 +57,12 @@ pub struct Segmenter {
 /// Tags of a dictionary word that make it a listed name.
 const NAME_TAGS: [&str; 5] = ["nr", "nrfg", "nrt", "ns", "nt"];
 
+/// Whether a token's tag is one a listed name can have (jieba tags a
+/// dictionary word with its dictionary tag): most tokens need no lookup.
+pub fn is_name_tag(pos: &str) -> bool {
+    NAME_TAGS.contains(&pos)
+}
+
 impl Segmenter {
     /// jieba's default dictionary plus domain dictionaries (`word [freq [tag]]`
     /// per line). Domain words keep names and fixed terms whole.

@@ -47,7 +47,7 @@ struct Prepared {
     tags: Vec<u8>,
     mask: Option<Vec<u8>>,
     /// The stretches the shipped model decodes.
-    regions: Vec<std::ops::Range<usize>>,
+    units: Vec<std::ops::Range<usize>>,
     /// 0 news (People's Daily, MSRA), 1 CLUENER.
     domain: usize,
 }
@@ -60,7 +60,7 @@ fn prepare(segmenter: &Segmenter, gazetteer: &Gazetteer, s: &Sentence, bits: u32
     for (i, r) in rows.iter_mut().enumerate() {
         ex.features(i, r);
     }
-    Prepared { rows, tags: s.tags.clone(), mask: s.mask.clone(), regions: ex.regions(), domain }
+    Prepared { rows, tags: s.tags.clone(), mask: s.mask.clone(), units: ex.units(), domain }
 }
 
 /// Cost-augmented training margin (cross-validated: 50–200 alike, 0 worse).
@@ -190,10 +190,10 @@ impl Perceptron {
     }
 }
 
-/// Tags as the shipped model decodes them: regions only, O elsewhere.
+/// Tags as the shipped model decodes them, a sentence at a time.
 fn decode(w: &[[f32; LANES]], t: &[[f32; TAGS]; TAGS + 1], p: &Prepared) -> Vec<u8> {
     let mut tags = vec![0u8; p.tags.len()];
-    for r in &p.regions {
+    for r in &p.units {
         let em = Perceptron::emissions(w, &p.rows[r.clone()]);
         tags[r.clone()].copy_from_slice(&viterbi(&em, t, None, f32::MIN / 4.0));
     }

@@ -191,9 +191,8 @@ impl NerModel {
     }
 
     /// PER/LOC/ORG entities of `text` (byte spans, sorted, non-overlapping).
-    /// `segments` are jieba's precise-mode tokens of `text`. Only the
-    /// stretches around name-like tokens are decoded (see
-    /// [`Extractor::regions`]); the rest is outside every entity.
+    /// `segments` are jieba's precise-mode tokens of `text`. Every char is
+    /// decoded, a sentence or line at a time (see [`Extractor::units`]).
     pub fn predict(&self, text: &str, segments: &[Segment]) -> Vec<Entity> {
         self.predict_outside(text, segments, &[])
     }
@@ -206,7 +205,7 @@ impl NerModel {
         let mut emissions = Vec::new();
         let mut tags = Vec::new();
         let skipped: Vec<Range<usize>> = skipped.iter().map(|s| ex.char_span(s)).collect();
-        for region in ex.regions().into_iter().flat_map(|r| outside(r, &skipped)) {
+        for region in ex.units().into_iter().flat_map(|r| outside(r, &skipped)) {
             self.emissions(&ex, region.clone(), &mut emissions);
             decode::viterbi_i32(&emissions, &self.params.transitions, &mut tags);
             for (range, kind) in decode::spans(&tags) {
@@ -431,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn regions_are_cut_around_skipped_ranges() {
+    fn units_are_cut_around_skipped_ranges() {
         let cut = |r: Range<usize>, skipped: &[Range<usize>]| -> Vec<(usize, usize)> {
             outside(r, skipped).into_iter().map(|p| (p.start, p.end)).collect()
         };
@@ -439,6 +438,19 @@ mod tests {
         assert_eq!(cut(0..10, &[2..4, 6..7, 12..14]), [(0, 2), (4, 6), (7, 10)]);
         assert_eq!(cut(3..8, &[0..4, 7..20]), [(4, 7)]);
         assert!(cut(3..8, &[0..2, 2..20]).is_empty());
+    }
+
+    #[test]
+    fn every_char_is_decoded_a_sentence_at_a_time() {
+        let model = NerModel::embedded().unwrap();
+        let text = "市委书记陈吉宁出席。\n龚正主持会议！";
+        let segments = segmenter().segment(text, &[], SegmentationOptions::default());
+        let ex = Extractor::new(text, &segments, model.gazetteer(), model.params.bits);
+        assert_eq!(ex.units(), [0..10, 10..11, 11..18]);
+        let long = "一".repeat(features::MAX_UNIT_CHARS + 5);
+        let segments = segmenter().segment(&long, &[], SegmentationOptions::default());
+        let ex = Extractor::new(&long, &segments, model.gazetteer(), model.params.bits);
+        assert_eq!(ex.units(), [0..features::MAX_UNIT_CHARS, features::MAX_UNIT_CHARS..features::MAX_UNIT_CHARS + 5]);
     }
 
     #[test]
@@ -588,13 +600,6 @@ mod tests {
             }
         }
         let total = (chars * rounds) as f64;
-        let mut covered = 0usize;
-        for doc in &docs {
-            let segments = segmenter.segment(doc, &[], SegmentationOptions::default());
-            let ex = Extractor::new(doc, &segments, model.gazetteer(), model.params.bits);
-            covered += ex.regions().iter().map(|r| r.len()).sum::<usize>();
-        }
-        println!("regions cover {:.0}% of the chars", 100.0 * covered as f64 / chars as f64);
         // Where predict's time goes.
         let all: Vec<_> =
             docs.iter().map(|d| (*d, segmenter.segment(d, &[], SegmentationOptions::default()))).collect();
@@ -605,10 +610,10 @@ mod tests {
             for (doc, segments) in &all {
                 let a = Instant::now();
                 let ex = Extractor::new(doc, segments, model.gazetteer(), model.params.bits);
-                let regions = ex.regions();
+                let units = ex.units();
                 let b = Instant::now();
                 t_ex += (b - a).as_secs_f64();
-                for r in regions {
+                for r in units {
                     let c = Instant::now();
                     model.emissions(&ex, r, &mut em);
                     let d = Instant::now();
@@ -619,7 +624,7 @@ mod tests {
             }
         }
         println!(
-            "predict: extractor + regions {:.0} ns/char, emissions {:.0}, viterbi {:.0}",
+            "predict: extractor {:.0} ns/char, emissions {:.0}, viterbi {:.0}",
             t_ex / total * 1e9,
             t_em / total * 1e9,
             t_vit / total * 1e9

@@ -117,23 +117,15 @@ struct TokenInfo {
     /// The run of tokens between breakers around this one: its first and
     /// last token (indices).
     run: (u32, u32),
-    /// jieba thinks it a name, or it is not a dictionary word class at all.
-    candidate: bool,
     /// jieba tags it a Chinese person name (nr, nrfg).
     person: bool,
 }
 
 const NO_TOKEN: TokenInfo =
-    TokenInfo { word: PAD, pos: PAD, len: 0, last: PAD, breaks: true, run: (0, 0), candidate: false, person: false };
+    TokenInfo { word: PAD, pos: PAD, len: 0, last: PAD, breaks: true, run: (0, 0), person: false };
 
-/// Tags of tokens the model must look at: names, abbreviations, foreign
-/// words, unknown tags.
-fn candidate(pos: &str) -> bool {
-    matches!(pos, "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "j" | "eng" | "?" | "")
-}
-
-/// Tokens around a candidate that the model also decodes.
-pub const WINDOW: usize = 2;
+/// Longest stretch decoded at once (see [`Extractor::units`]).
+pub const MAX_UNIT_CHARS: usize = 2048;
 
 /// Tags that end a run of tokens a name could span: punctuation, particles,
 /// prepositions, conjunctions, adverbs, pronouns, localizers.
@@ -254,7 +246,6 @@ impl Extractor {
             last,
             breaks: breaks(pos),
             run: (id, id),
-            candidate: candidate(pos),
             person: matches!(pos, "nr" | "nrfg"),
         });
         for (k, i) in r.clone().enumerate() {
@@ -283,54 +274,25 @@ impl Extractor {
         &self.chars
     }
 
-    /// Stretches of chars the model decodes (sorted, disjoint); the rest is
-    /// O. A token is a candidate if jieba tags it a name (nr, ns, nt, nz, j,
-    /// eng…), if a name of any gazetteer list covers it (jieba's dictionary
-    /// names too: they catch names jieba cut differently in context; +0.12
-    /// cross-validated F1), or if it is a single char that often begins or
-    /// continues names; each candidate brings [`WINDOW`] tokens either side.
-    pub fn regions(&self) -> Vec<Range<usize>> {
-        let n_tok = self.tokens.len();
-        let mut wanted = vec![false; n_tok];
-        for (i, &(tid, place)) in self.token_of.iter().enumerate() {
-            let t = tid as usize;
-            if t >= n_tok || wanted[t] {
-                continue;
-            }
-            let single_surname = place == 3 && self.classes[i + PADDING] & 0b11 >= 0b10;
-            let listed = self.cover[i].iter().any(|&c| c != 0);
-            if self.tokens[t].candidate || listed || single_surname {
-                wanted[t] = true;
+    /// The stretches the model decodes one at a time (sorted, disjoint,
+    /// covering every char but the breaks between them): the text cut after
+    /// line breaks and sentence ends, where no name runs on, and at most
+    /// [`MAX_UNIT_CHARS`] long, so a huge document never needs one huge
+    /// table of scores. Every char is decoded: gating the decoder to the
+    /// tokens around name-like words saved ~8 % of the pipeline's time and
+    /// cost 0.2–0.4 F1.
+    pub fn units(&self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, &c) in self.chars.iter().enumerate() {
+            let end_here = matches!(c, '\n' | '。' | '！' | '？' | '；') || i + 1 - start >= MAX_UNIT_CHARS;
+            if end_here {
+                out.push(start..i + 1);
+                start = i + 1;
             }
         }
-        // Token ranges, widened and merged.
-        let mut out: Vec<Range<usize>> = Vec::new();
-        let mut first_char = vec![0usize; n_tok + 1];
-        for (i, &(tid, _)) in self.token_of.iter().enumerate().rev() {
-            first_char[tid as usize] = i;
-        }
-        first_char[n_tok] = self.chars.len();
-        let mut t = 0;
-        while t < n_tok {
-            if !wanted[t] {
-                t += 1;
-                continue;
-            }
-            let start = t.saturating_sub(WINDOW);
-            let mut end = t + 1;
-            while end < n_tok && (wanted[end] || (end + 1..=(end + WINDOW).min(n_tok - 1)).any(|k| wanted[k])) {
-                end += 1;
-            }
-            let end = (end + WINDOW).min(n_tok);
-            t = end;
-            let a = first_char[start];
-            let b = first_char[end];
-            if a < b {
-                match out.last_mut() {
-                    Some(last) if last.end >= a => last.end = last.end.max(b),
-                    _ => out.push(a..b),
-                }
-            }
+        if start < self.chars.len() {
+            out.push(start..self.chars.len());
         }
         out
     }
