@@ -47,10 +47,10 @@ fn title_through(rules: &[Entity], start: usize, end: usize) -> bool {
 const NOT_AFTER_XIAO: &str = "钱方白石孔龙马";
 
 /// PERSON entities for the common surnames that name a person: a one-char
-/// jieba token ([`names_a_person`]: 刘|某, 江|总书记), or the surname of a
-/// token 老X or 小X (老张, 小王), or of the surname and an honorific or a
-/// title (侯老, 刘某, 程先生, 江总书记). `segments` are jieba's tokens, `rules` the rule entities
-/// (sorted by start).
+/// jieba token ([`names_a_person`]: 刘|某, 江|总书记), or the surname in a
+/// token 老X or 小X (老张, 小王), or in a token of the surname and an
+/// honorific or a title (侯老, 刘某, 程先生, 江总书记). `segments` are
+/// jieba's tokens, `rules` the rule entities (sorted by start).
 pub fn find(text: &str, segments: &[Segment], rules: &[Entity]) -> Vec<Entity> {
     let mut out = Vec::new();
     for token in segments {
