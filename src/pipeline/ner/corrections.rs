@@ -67,6 +67,7 @@ const ADVERBS_BEFORE_SPEECH: &str = "也还又就都再才则更亦曾已便却�
 /// a given name's third char that jieba took for an adverb (院长姜育|刚说).
 /// `rules` are sorted by start.
 fn complete_names_before_speech(text: &str, names: &mut [Entity], rules: &[Entity]) {
+    // Positions never overlap each other: sorted by start, their ends are sorted too.
     let title_ends: Vec<usize> = rules.iter().filter(|r| r.kind == EntityKind::Position).map(|r| r.span.end).collect();
     let starts: Vec<usize> = names.iter().map(|n| n.span.start).collect();
     for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
@@ -78,7 +79,7 @@ fn complete_names_before_speech(text: &str, names: &mut [Entity], rules: &[Entit
             && model::features::is_han(third)
             && !ADVERBS_BEFORE_SPEECH.contains(third)
             && SPEECH_VERBS.iter().any(|v| rest.starts_with(v))
-            && title_ends.contains(&e.span.start)
+            && title_ends.binary_search(&e.span.start).is_ok()
             && starts.binary_search(&e.span.end).is_err()
         {
             e.span.end += third.len_utf8();
