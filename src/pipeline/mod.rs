@@ -150,13 +150,7 @@ impl Annotator {
 
         let mut entities = if features.entities {
             let phrase_spans: Vec<Span> = protected.iter().map(|p| p.span.clone()).collect();
-            let listed: Vec<Segment> = segments
-                .iter()
-                .filter(|s| {
-                    segment::is_name_tag(s.pos) && self.segmenter.is_listed_name(&view.as_str()[s.span.clone()])
-                })
-                .cloned()
-                .collect();
+            let listed = self.segmenter.listed_names(view.as_str(), &segments);
             let context = TextContext {
                 segments: &segments,
                 listed: &listed,

@@ -57,12 +57,6 @@ pub struct Segmenter {
 /// Tags of a dictionary word that make it a listed name.
 const NAME_TAGS: [&str; 5] = ["nr", "nrfg", "nrt", "ns", "nt"];
 
-/// Whether a token's tag is one a listed name can have (jieba tags a
-/// dictionary word with its dictionary tag): most tokens need no lookup.
-pub fn is_name_tag(pos: &str) -> bool {
-    NAME_TAGS.contains(&pos)
-}
-
 impl Segmenter {
     /// jieba's default dictionary plus domain dictionaries (`word [freq [tag]]`
     /// per line). Domain words keep names and fixed terms whole.
@@ -88,6 +82,17 @@ impl Segmenter {
     /// Whether a domain dictionary lists `word` as a name.
     pub fn is_listed_name(&self, word: &str) -> bool {
         self.listed_names.contains(word)
+    }
+
+    /// The `segments` of `text` that a domain dictionary lists as names. jieba
+    /// tags a dictionary word with its dictionary tag, so only tokens with a
+    /// name tag need a lookup.
+    pub fn listed_names(&self, text: &str, segments: &[Segment]) -> Vec<Segment> {
+        segments
+            .iter()
+            .filter(|s| NAME_TAGS.contains(&s.pos) && text.get(s.span.clone()).is_some_and(|w| self.is_listed_name(w)))
+            .cloned()
+            .collect()
     }
 
     /// Segments `text`. `protected` must be sorted and non-overlapping.

@@ -30,10 +30,9 @@ pub(super) fn is_common_surname(c: char) -> bool {
 pub(super) fn names_a_person(text: &str, span: &Span, rules: &[Entity]) -> bool {
     let before = &text[..span.start];
     let after = &text[span.end..];
-    let k = rules.partition_point(|r| r.span.start < span.end);
     before.ends_with(['老', '小'])
         || HONORIFICS.iter().any(|w| after.starts_with(w))
-        || rules[k..].iter().take_while(|r| r.span.start == span.end).any(|r| r.kind == EntityKind::Position)
+        || title_through(rules, span.end, span.end)
 }
 
 /// Whether a POSITION of `rules` (sorted by start) starts at `start` and
