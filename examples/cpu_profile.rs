@@ -1,10 +1,15 @@
 //! Repeats one pipeline stage over the fixture articles, for CPU-time
 //! comparisons under `/usr/bin/time` or `perf` (criterion's wall time is noisy
 //! on a shared machine). cargo run --release --example cpu_profile -- STAGE N
-//! (STAGE: jieba, clean, structure, policy, tokens, mark, all).
+//! (STAGE: jieba, clean, structure, policy, tokens, mark, all, empty-model).
+//! `empty-model` runs everything with an NER model whose weight table is four
+//! rows (it finds nothing): against `all`, what the 16 MiB table's memory
+//! traffic costs.
 use std::collections::HashMap;
 
 use tifa::pipeline::clean::CleanText;
+use tifa::pipeline::ner::EntityRecognizer;
+use tifa::pipeline::ner::model::NerModel;
 use tifa::pipeline::{AnnotateOptions, BoilerplateMode, Features};
 
 use tifa::grpc::loadgen::SAMPLE_ARTICLES as ARTICLES;
@@ -14,7 +19,12 @@ fn main() {
     let stage = args.next().unwrap_or_else(|| "all".into());
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
     let settings = tifa::settings::Settings::load(None, &HashMap::new()).expect("settings");
-    let annotator = tifa::resources::load_annotator(&settings.resources).expect("resources");
+    let annotator = if stage == "empty-model" {
+        let empty = EntityRecognizer::new(NerModel::empty());
+        tifa::resources::load_annotator_with(&settings.resources, empty).expect("resources")
+    } else {
+        tifa::resources::load_annotator(&settings.resources).expect("resources")
+    };
     let jieba = jieba_rs::Jieba::new();
     let started = std::time::Instant::now();
     let mut sink = 0usize;

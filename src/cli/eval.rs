@@ -38,6 +38,10 @@ pub enum EvalCommand {
         /// A model file (from `tifa train ner --out`) instead of the embedded one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// A second model file scored on the same sentences: prints the F1
+        /// difference with its 95 % paired bootstrap interval (is a change real?).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Segmentation: word P/R/F1 on the SIGHAN 2005 MSR test set.
     Seg {
@@ -52,8 +56,12 @@ pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
         EvalCommand::Policy { gold, articles, discovery_only } => {
             super::eval_policy::run(&gold, &articles, discovery_only, settings)
         }
-        EvalCommand::Ner { data, errors, corpus, model } => {
-            let target = super::eval_ner::Target { corpus: corpus.as_deref(), model: model.as_deref() };
+        EvalCommand::Ner { data, errors, corpus, model, baseline } => {
+            let target = super::eval_ner::Target {
+                corpus: corpus.as_deref(),
+                model: model.as_deref(),
+                baseline: baseline.as_deref(),
+            };
             super::eval_ner::run(&data, &target, errors.as_deref(), settings)
         }
         EvalCommand::Seg { data } => super::eval_seg::run(&data, settings),

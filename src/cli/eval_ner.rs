@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::train::data::{self, Scores};
 use crate::pipeline::ner::EntityRecognizer;
 use crate::pipeline::ner::model::NerModel;
+use crate::pipeline::segment::Segmenter;
 use crate::pipeline::types::{Entity, EntityKind};
 use crate::pipeline::{AnnotateOptions, Annotator, BoilerplateMode, Features};
 use crate::resources::{load_annotator, load_annotator_with};
@@ -20,6 +21,15 @@ use crate::settings::Settings;
 pub struct Target<'a> {
     pub corpus: Option<&'a str>,
     pub model: Option<&'a Path>,
+    /// Another model file scored on the same sentences: the difference and
+    /// its paired bootstrap interval tell a real change from chance.
+    pub baseline: Option<&'a Path>,
+}
+
+/// One sentence's scores: the bare model's and the whole annotator's.
+struct SentenceScores {
+    bare: Scores,
+    full: Scores,
 }
 
 pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
@@ -36,10 +46,8 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     );
     let annotator = match target.model {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let model = NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
             println!("model file: {} (trained on what its `tifa train ner` command line named)", path.display());
-            load_annotator_with(&settings.resources, EntityRecognizer::new(model))
+            annotator_with_model_file(path, settings)?
         }
         None => {
             println!("held out: never used for training or tuning");
@@ -48,35 +56,33 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
                 data::TRAIN_BIO.join(" + ") + " + " + data::TRAIN_PART,
                 data::TRAIN_CLUENER.join(" + ")
             );
-            load_annotator(&settings.resources)
+            load_annotator(&settings.resources).map_err(|e| e.to_string())?
         }
-    }
-    .map_err(|e| e.to_string())?;
-    let model = annotator.entity_recognizer().model();
-    println!("model: {}", model.version());
+    };
+    println!("model: {}", annotator.entity_recognizer().model().version());
+    let baseline = match target.baseline {
+        Some(path) => {
+            let baseline = annotator_with_model_file(path, settings)?;
+            println!("baseline: {} ({})", path.display(), baseline.entity_recognizer().model().version());
+            Some(baseline)
+        }
+        None => None,
+    };
     let segmenter = data::segmenter()?;
 
-    let mut bare = Scores::default();
-    let mut full = Scores::default();
+    let mut scores = Vec::with_capacity(sentences.len());
+    let mut baseline_scores = Vec::new();
     let started = Instant::now();
     let mut overridden = std::collections::BTreeMap::new();
     let mut error_lines = String::new();
     for s in &sentences {
         let gold = s.entities();
-        // The bare model on the view and tokens the pipeline gives it.
-        let view = data::clean_view(&s.text);
-        let segments = data::segment(&segmenter, &view);
-        let chars_at = char_index(&view);
-        let predicted: Vec<_> = model
-            .predict(&view, &segments)
-            .into_iter()
-            .map(|e| (chars_at(e.span.start)..chars_at(e.span.end), kind_index(e.kind).unwrap_or(0)))
-            .collect();
-        bare.add(&gold, &predicted);
-
-        // The whole annotator on the text as the corpus has it.
+        let (sentence_scores, predicted, all) = score(&annotator, &segmenter, s);
+        scores.push(sentence_scores);
+        if let Some(baseline) = &baseline {
+            baseline_scores.push(score(baseline, &segmenter, s).0);
+        }
         let chars_at = char_index(&s.text);
-        let (predicted, all) = annotator_names(&annotator, &s.text);
         for e in &all {
             let span = chars_at(e.span.start)..chars_at(e.span.end);
             if kind_index(e.kind).is_none() && gold.iter().any(|g| g.0.start < span.end && span.start < g.0.end) {
@@ -86,25 +92,84 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
                 }
             }
         }
-        full.add(&gold, &predicted);
         if errors.is_some() {
             list_errors(&s.text, &gold, &predicted, &mut error_lines);
         }
     }
+    let full: Vec<Scores> = scores.iter().map(|s| s.full).collect();
+    let bare: Vec<Scores> = scores.iter().map(|s| s.bare).collect();
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
-    print!("{}", full.table());
+    print_scores(&full);
     if !overridden.is_empty() {
         let list: Vec<String> = overridden.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("(rule entities of other types overlapping a gold PER/LOC/ORG: {})", list.join(", "));
     }
     println!("\nbare model (NerModel::predict on the cleaned view and jieba tokens), exact span and type:");
-    print!("{}", bare.table());
+    print_scores(&bare);
+    if !baseline_scores.is_empty() {
+        println!(
+            "\nagainst the baseline, overall F1 (this − baseline; 95 % interval, paired bootstrap over sentences):"
+        );
+        for (label, mine, theirs) in [
+            ("annotator", &full, baseline_scores.iter().map(|s| s.full).collect::<Vec<_>>()),
+            ("bare model", &bare, baseline_scores.iter().map(|s| s.bare).collect::<Vec<_>>()),
+        ] {
+            let (gain, lo, hi) = Scores::f1_gain_interval(mine, &theirs);
+            println!("{label:<10}  {gain:+.4}  ({lo:+.4} to {hi:+.4})");
+        }
+    }
     println!("\n({:.1}s)", started.elapsed().as_secs_f64());
     if let Some(path) = errors {
         std::fs::write(path, error_lines).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("errors of the annotator written to {}", path.display());
     }
     Ok(())
+}
+
+/// The annotator with the NER model of a file (from `tifa train ner --out`).
+fn annotator_with_model_file(path: &Path, settings: &Settings) -> Result<Annotator, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let model = NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    load_annotator_with(&settings.resources, EntityRecognizer::new(model)).map_err(|e| e.to_string())
+}
+
+/// Scores of one corpus sentence, with the annotator's PER/LOC/ORG (char
+/// ranges) and every entity it found.
+fn score(
+    annotator: &Annotator,
+    segmenter: &Segmenter,
+    s: &data::Sentence,
+) -> (SentenceScores, Vec<(Range<usize>, u8)>, Vec<Entity>) {
+    let gold = s.entities();
+    // The bare model on the view and tokens the pipeline gives it.
+    let view = data::clean_view(&s.text);
+    let segments = data::segment(segmenter, &view);
+    let chars_at = char_index(&view);
+    let predicted: Vec<_> = annotator
+        .entity_recognizer()
+        .model()
+        .predict(&view, &segments)
+        .into_iter()
+        .map(|e| (chars_at(e.span.start)..chars_at(e.span.end), kind_index(e.kind).unwrap_or(0)))
+        .collect();
+    let mut bare = Scores::default();
+    bare.add(&gold, &predicted);
+    // The whole annotator on the text as the corpus has it.
+    let (predicted, all) = annotator_names(annotator, &s.text);
+    let mut full = Scores::default();
+    full.add(&gold, &predicted);
+    (SentenceScores { bare, full }, predicted, all)
+}
+
+/// The table of the summed scores, and the bootstrap interval of overall F1.
+fn print_scores(per_sentence: &[Scores]) {
+    let total = per_sentence.iter().fold(Scores::default(), |mut sum, s| {
+        sum.merge(s);
+        sum
+    });
+    print!("{}", total.table());
+    let (lo, hi) = Scores::f1_interval(per_sentence);
+    println!("overall F1, 95 % interval over resampled sentences (bootstrap, 1000 rounds): {lo:.4} to {hi:.4}");
 }
 
 /// What the whole annotator finds in a corpus sentence: its PER/LOC/ORG as

@@ -209,6 +209,39 @@ pub fn segmenter() -> Result<Segmenter, String> {
     Segmenter::new(&mut [("resources/dict/domain.dict", &mut reader)])
 }
 
+/// Bootstrap rounds of [`Scores::f1_interval`] and [`Scores::f1_gain_interval`].
+const BOOTSTRAP_ROUNDS: usize = 1000;
+
+/// Per round, the overall F1 of each of `sets` (scores of the same sentences)
+/// on one draw of the sentences with replacement. A fixed seed: reruns agree.
+fn bootstrap_f1(sets: &[&[Scores]]) -> Vec<Vec<f64>> {
+    let n = sets.iter().map(|s| s.len()).min().unwrap_or(0);
+    if n == 0 {
+        return vec![vec![0.0; sets.len()]; BOOTSTRAP_ROUNDS];
+    }
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..BOOTSTRAP_ROUNDS)
+        .map(|_| {
+            let mut totals = vec![Scores::default(); sets.len()];
+            for _ in 0..n {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let i = ((seed >> 33) % n as u64) as usize;
+                for (total, set) in totals.iter_mut().zip(sets) {
+                    total.merge(&set[i]);
+                }
+            }
+            totals.iter().map(Scores::f1).collect()
+        })
+        .collect()
+}
+
+/// The 2.5th and 97.5th percentiles.
+fn central_95(mut values: Vec<f64>) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let k = values.len() / 40;
+    (values[k], values[values.len() - 1 - k])
+}
+
 pub fn segment(segmenter: &Segmenter, view: &str) -> Vec<Segment> {
     segmenter.segment(view, &[], SegmentationOptions::default())
 }
@@ -259,6 +292,30 @@ impl Scores {
         self.prf(None).2
     }
 
+    /// The 95 % interval of overall F1 when the sentences are drawn again
+    /// with replacement (bootstrap): how much the figure owes to which
+    /// sentences happened to be held out.
+    pub fn f1_interval(per_sentence: &[Scores]) -> (f64, f64) {
+        let f1s: Vec<f64> = bootstrap_f1(&[per_sentence]).into_iter().map(|r| r[0]).collect();
+        central_95(f1s)
+    }
+
+    /// `new`'s overall F1 minus `old`'s (per-sentence scores of the same
+    /// sentences), and the 95 % interval of that difference when the
+    /// sentences are drawn again with replacement, the same draw for both
+    /// (paired bootstrap). An interval that holds 0 is no evidence of a change.
+    pub fn f1_gain_interval(new: &[Scores], old: &[Scores]) -> (f64, f64, f64) {
+        let total = |v: &[Scores]| {
+            v.iter().fold(Scores::default(), |mut sum, s| {
+                sum.merge(s);
+                sum
+            })
+        };
+        let gains: Vec<f64> = bootstrap_f1(&[new, old]).into_iter().map(|r| r[0] - r[1]).collect();
+        let (lo, hi) = central_95(gains);
+        (total(new).f1() - total(old).f1(), lo, hi)
+    }
+
     /// A table: per kind and overall P, R, F1 and counts.
     pub fn table(&self) -> String {
         let mut s = String::from("type      precision  recall     F1      gold  predicted\n");
@@ -273,5 +330,60 @@ impl Scores {
         let pred: usize = (0..3).map(|k| self.tp[k] + self.fp[k]).sum();
         s.push_str(&format!("{:<8}  {p:>9.4}  {r:>6.4}  {f:>6.4}  {gold:>6}  {pred:>9}\n", "overall"));
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(tp: usize, fp: usize, fn_: usize) -> Scores {
+        Scores { tp: [tp, 0, 0], fp: [fp, 0, 0], fn_: [fn_, 0, 0] }
+    }
+
+    #[test]
+    fn f1_interval_holds_the_figure_and_narrows_with_more_sentences() {
+        // Half the sentences all right, half all wrong: F1 0.5 overall.
+        let few: Vec<Scores> =
+            (0..20).map(|i| if i % 2 == 0 { sentence(2, 0, 0) } else { sentence(0, 2, 2) }).collect();
+        let many: Vec<Scores> = (0..2000).map(|i| few[i % 20]).collect();
+        let total = |v: &[Scores]| {
+            v.iter().fold(Scores::default(), |mut a, s| {
+                a.merge(s);
+                a
+            })
+        };
+        for v in [&few, &many] {
+            let (lo, hi) = Scores::f1_interval(v);
+            let f = total(v).f1();
+            assert!(lo <= f && f <= hi, "{lo} <= {f} <= {hi}");
+        }
+        let width = |v: &[Scores]| {
+            let (lo, hi) = Scores::f1_interval(v);
+            hi - lo
+        };
+        assert!(width(&many) < width(&few) / 3.0, "{} vs {}", width(&many), width(&few));
+        // Every sentence alike: no spread at all.
+        let same = vec![sentence(3, 1, 1); 50];
+        let (lo, hi) = Scores::f1_interval(&same);
+        assert_eq!(lo, hi);
+    }
+
+    #[test]
+    fn paired_gain_interval_sees_a_change_that_the_separate_intervals_hide() {
+        // Mixed sentences (good, bad and middling ones), scored by two systems
+        // that differ only in a few sentences out of many.
+        let old: Vec<Scores> =
+            (0..2000).map(|i| [sentence(3, 0, 0), sentence(0, 2, 3), sentence(2, 1, 1)][i % 3]).collect();
+        let mut new = old.clone();
+        for s in new.iter_mut().step_by(50) {
+            *s = sentence(3, 0, 0);
+        }
+        let (gain, lo, hi) = Scores::f1_gain_interval(&new, &old);
+        assert!(gain > 0.0 && lo > 0.0 && lo <= gain && gain <= hi, "{gain} in ({lo}, {hi})");
+        let (old_lo, old_hi) = Scores::f1_interval(&old);
+        assert!(old_hi - old_lo > hi - lo, "pairing narrows the interval");
+        // The same system against itself: exactly no difference.
+        assert_eq!(Scores::f1_gain_interval(&old, &old), (0.0, 0.0, 0.0));
     }
 }
