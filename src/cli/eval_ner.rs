@@ -26,10 +26,13 @@ pub struct Target<'a> {
     pub baseline: Option<&'a Path>,
 }
 
-/// One sentence's scores: the bare model's and the whole annotator's.
-struct SentenceScores {
+/// One sentence scored: the bare model's and the whole annotator's scores,
+/// the annotator's PER/LOC/ORG (char ranges, kinds) and every entity it found.
+struct Scored {
     bare: Scores,
     full: Scores,
+    names: Vec<(Range<usize>, u8)>,
+    entities: Vec<Entity>,
 }
 
 pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settings) -> Result<(), String> {
@@ -70,6 +73,7 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     };
     let segmenter = data::segmenter()?;
 
+    // (bare model, annotator) per sentence.
     let mut scores = Vec::with_capacity(sentences.len());
     let mut baseline_scores = Vec::new();
     let started = Instant::now();
@@ -77,10 +81,11 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     let mut error_lines = String::new();
     for s in &sentences {
         let gold = s.entities();
-        let (sentence_scores, predicted, all) = score(&annotator, &segmenter, s);
-        scores.push(sentence_scores);
+        let Scored { bare, full, names: predicted, entities: all } = score(&annotator, &segmenter, s);
+        scores.push((bare, full));
         if let Some(baseline) = &baseline {
-            baseline_scores.push(score(baseline, &segmenter, s).0);
+            let b = score(baseline, &segmenter, s);
+            baseline_scores.push((b.bare, b.full));
         }
         let chars_at = char_index(&s.text);
         for e in &all {
@@ -96,8 +101,8 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             list_errors(&s.text, &gold, &predicted, &mut error_lines);
         }
     }
-    let full: Vec<Scores> = scores.iter().map(|s| s.full).collect();
-    let bare: Vec<Scores> = scores.iter().map(|s| s.bare).collect();
+    let full: Vec<Scores> = scores.iter().map(|s| s.1).collect();
+    let bare: Vec<Scores> = scores.iter().map(|s| s.0).collect();
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
     print_scores(&full);
     if !overridden.is_empty() {
@@ -111,8 +116,8 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             "\nagainst the baseline, overall F1 (this − baseline; 95 % interval, paired bootstrap over sentences):"
         );
         for (label, mine, theirs) in [
-            ("annotator", &full, baseline_scores.iter().map(|s| s.full).collect::<Vec<_>>()),
-            ("bare model", &bare, baseline_scores.iter().map(|s| s.bare).collect::<Vec<_>>()),
+            ("annotator", &full, baseline_scores.iter().map(|s| s.1).collect::<Vec<_>>()),
+            ("bare model", &bare, baseline_scores.iter().map(|s| s.0).collect::<Vec<_>>()),
         ] {
             let (gain, lo, hi) = Scores::f1_gain_interval(mine, &theirs);
             println!("{label:<10}  {gain:+.4}  ({lo:+.4} to {hi:+.4})");
@@ -133,13 +138,8 @@ fn annotator_with_model_file(path: &Path, settings: &Settings) -> Result<Annotat
     load_annotator_with(&settings.resources, EntityRecognizer::new(model)).map_err(|e| e.to_string())
 }
 
-/// Scores of one corpus sentence, with the annotator's PER/LOC/ORG (char
-/// ranges) and every entity it found.
-fn score(
-    annotator: &Annotator,
-    segmenter: &Segmenter,
-    s: &data::Sentence,
-) -> (SentenceScores, Vec<(Range<usize>, u8)>, Vec<Entity>) {
+/// One corpus sentence through the bare model and the whole annotator.
+fn score(annotator: &Annotator, segmenter: &Segmenter, s: &data::Sentence) -> Scored {
     let gold = s.entities();
     // The bare model on the view and tokens the pipeline gives it.
     let view = data::clean_view(&s.text);
@@ -155,10 +155,10 @@ fn score(
     let mut bare = Scores::default();
     bare.add(&gold, &predicted);
     // The whole annotator on the text as the corpus has it.
-    let (predicted, all) = annotator_names(annotator, &s.text);
+    let (names, entities) = annotator_names(annotator, &s.text);
     let mut full = Scores::default();
-    full.add(&gold, &predicted);
-    (SentenceScores { bare, full }, predicted, all)
+    full.add(&gold, &names);
+    Scored { bare, full, names, entities }
 }
 
 /// The table of the summed scores, and the bootstrap interval of overall F1.
