@@ -73,22 +73,24 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     };
     let segmenter = data::segmenter()?;
 
-    // (bare model, annotator) per sentence.
-    let mut scores = Vec::with_capacity(sentences.len());
-    let mut baseline_scores = Vec::new();
+    // Per sentence: the annotator's and the bare model's scores, and the baseline's.
+    let (mut full, mut bare) = (Vec::with_capacity(sentences.len()), Vec::with_capacity(sentences.len()));
+    let (mut baseline_full, mut baseline_bare) = (Vec::new(), Vec::new());
     let started = Instant::now();
     let mut overridden = std::collections::BTreeMap::new();
     let mut error_lines = String::new();
     for s in &sentences {
         let gold = s.entities();
-        let Scored { bare, full, names: predicted, entities: all } = score(&annotator, &segmenter, s);
-        scores.push((bare, full));
+        let scored = score(&annotator, &segmenter, s);
+        full.push(scored.full);
+        bare.push(scored.bare);
         if let Some(baseline) = &baseline {
             let b = score(baseline, &segmenter, s);
-            baseline_scores.push((b.bare, b.full));
+            baseline_full.push(b.full);
+            baseline_bare.push(b.bare);
         }
         let chars_at = char_index(&s.text);
-        for e in &all {
+        for e in &scored.entities {
             let span = chars_at(e.span.start)..chars_at(e.span.end);
             if kind_index(e.kind).is_none() && gold.iter().any(|g| g.0.start < span.end && span.start < g.0.end) {
                 *overridden.entry(format!("{:?}", e.kind)).or_insert(0usize) += 1;
@@ -98,11 +100,9 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             }
         }
         if errors.is_some() {
-            list_errors(&s.text, &gold, &predicted, &mut error_lines);
+            list_errors(&s.text, &gold, &scored.names, &mut error_lines);
         }
     }
-    let full: Vec<Scores> = scores.iter().map(|s| s.1).collect();
-    let bare: Vec<Scores> = scores.iter().map(|s| s.0).collect();
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
     print_scores(&full);
     if !overridden.is_empty() {
@@ -111,15 +111,12 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     }
     println!("\nbare model (NerModel::predict on the cleaned view and jieba tokens), exact span and type:");
     print_scores(&bare);
-    if !baseline_scores.is_empty() {
+    if baseline.is_some() {
         println!(
             "\nagainst the baseline, overall F1 (this − baseline; 95 % interval, paired bootstrap over sentences):"
         );
-        for (label, mine, theirs) in [
-            ("annotator", &full, baseline_scores.iter().map(|s| s.1).collect::<Vec<_>>()),
-            ("bare model", &bare, baseline_scores.iter().map(|s| s.0).collect::<Vec<_>>()),
-        ] {
-            let (gain, lo, hi) = Scores::f1_gain_interval(mine, &theirs);
+        for (label, mine, theirs) in [("annotator", &full, &baseline_full), ("bare model", &bare, &baseline_bare)] {
+            let (gain, lo, hi) = Scores::f1_gain_interval(mine, theirs);
             println!("{label:<10}  {gain:+.4}  ({lo:+.4} to {hi:+.4})");
         }
     }
@@ -163,11 +160,7 @@ fn score(annotator: &Annotator, segmenter: &Segmenter, s: &data::Sentence) -> Sc
 
 /// The table of the summed scores, and the bootstrap interval of overall F1.
 fn print_scores(per_sentence: &[Scores]) {
-    let total = per_sentence.iter().fold(Scores::default(), |mut sum, s| {
-        sum.merge(s);
-        sum
-    });
-    print!("{}", total.table());
+    print!("{}", Scores::total(per_sentence).table());
     let (lo, hi) = Scores::f1_interval(per_sentence);
     println!("overall F1, 95 % interval over resampled sentences (bootstrap, 1000 rounds): {lo:.4} to {hi:.4}");
 }

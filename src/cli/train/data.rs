@@ -305,15 +305,17 @@ impl Scores {
     /// sentences are drawn again with replacement, the same draw for both
     /// (paired bootstrap). An interval that holds 0 is no evidence of a change.
     pub fn f1_gain_interval(new: &[Scores], old: &[Scores]) -> (f64, f64, f64) {
-        let total = |v: &[Scores]| {
-            v.iter().fold(Scores::default(), |mut sum, s| {
-                sum.merge(s);
-                sum
-            })
-        };
         let gains: Vec<f64> = bootstrap_f1(&[new, old]).into_iter().map(|r| r[0] - r[1]).collect();
         let (lo, hi) = central_95(gains);
-        (total(new).f1() - total(old).f1(), lo, hi)
+        (Scores::total(new).f1() - Scores::total(old).f1(), lo, hi)
+    }
+
+    /// The sum of per-sentence scores.
+    pub fn total(per_sentence: &[Scores]) -> Scores {
+        per_sentence.iter().fold(Scores::default(), |mut sum, s| {
+            sum.merge(s);
+            sum
+        })
     }
 
     /// A table: per kind and overall P, R, F1 and counts.
@@ -347,15 +349,9 @@ mod tests {
         let few: Vec<Scores> =
             (0..20).map(|i| if i % 2 == 0 { sentence(2, 0, 0) } else { sentence(0, 2, 2) }).collect();
         let many: Vec<Scores> = (0..2000).map(|i| few[i % 20]).collect();
-        let total = |v: &[Scores]| {
-            v.iter().fold(Scores::default(), |mut a, s| {
-                a.merge(s);
-                a
-            })
-        };
         for v in [&few, &many] {
             let (lo, hi) = Scores::f1_interval(v);
-            let f = total(v).f1();
+            let f = Scores::total(v).f1();
             assert!(lo <= f && f <= hi, "{lo} <= {f} <= {hi}");
         }
         let width = |v: &[Scores]| {
