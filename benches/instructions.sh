@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
 # Instructions per character of text for each stage of the pipeline, counted
-# by valgrind's callgrind: exact and repeatable, where wall time on a shared
+# by valgrind's callgrind: repeatable to ~0.5 %, where wall time on a shared
 # machine moves by ±15 % from run to run. Counts only Annotator::annotate, in
 # the steady state (a run of 11 passes over the five articles minus a run of
 # 1 pass, so one-time start-up work such as jieba's lazily loaded tagger
 # cancels out). Instructions are not time: the pipeline waits on memory for
 # much of its time, so a change that saves instructions still needs a
 # wall-time A/B (BENCHMARKS.md) before it counts as faster.
-# Usage: benches/instructions.sh [STAGE] [LIMIT]   (STAGE of examples/cpu_profile.rs, default all)
+# Usage: benches/instructions.sh [STAGE] [LIMIT]   (STAGE of examples/cpu_profile.rs, default all;
+# `jieba` counts bare jieba-rs `tag` instead of Annotator::annotate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STAGE=${1:-all}
 LIMIT=${2:-25}
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
-cargo build --release --example cpu_profile >/dev/null 2>&1
+cargo build --release --quiet --example cpu_profile
 OUT=$(mktemp -d)
+COUNTED='tifa::pipeline::Annotator::annotate'
+[ "$STAGE" = jieba ] && COUNTED='jieba_rs::Jieba::tag'
 for n in 1 11; do
-  valgrind --tool=callgrind --toggle-collect='tifa::pipeline::Annotator::annotate' \
+  valgrind --tool=callgrind --toggle-collect="$COUNTED" \
     --callgrind-out-file="$OUT/cg.$n" target/release/examples/cpu_profile "$STAGE" "$n" >/dev/null 2>&1
 done
-python3 - "$OUT" "$LIMIT" <<'PY'
+python3 - "$OUT" "$LIMIT" "$COUNTED" <<'PY'
 import collections, re, subprocess, sys
 out, limit = sys.argv[1], int(sys.argv[2])
-CHARS = 24089 * 10  # the five articles (tests/fixtures/articles), ten passes
+import pathlib
+# The articles cpu_profile repeats (src/grpc/loadgen.rs), ten passes.
+CHARS = 10 * sum(len(p.open(encoding='utf-8', newline='').read()) for p in pathlib.Path('tests/fixtures/articles').glob('*.txt'))
 
 def counts(n, inclusive):
     """Self cost per function, or (inclusive) the cost of the calls into each
@@ -45,7 +50,7 @@ def counts(n, inclusive):
     return found
 
 totals = counts(11, False)['PROGRAM TOTALS'] - counts(1, False)['PROGRAM TOTALS']
-print(f'annotate, all stages: {totals / CHARS:.0f} instructions per char')
+print(f'{sys.argv[3]}: {totals / CHARS:.0f} instructions per char')
 for inclusive, title in ((True, 'with what it calls'), (False, 'its own code only')):
     one, eleven = counts(1, inclusive), counts(11, inclusive)
     per_char = sorted(((eleven[k] - one.get(k, 0)) / CHARS, k) for k in eleven if k != 'PROGRAM TOTALS')[::-1]
