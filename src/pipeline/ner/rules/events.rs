@@ -14,7 +14,7 @@ use super::boundary::{self, Mode, Walls};
 use super::lexicon::{self, SuffixLexicon};
 use super::lists;
 use super::numerals::{is_cn_numeral, parse_cn_integer};
-use super::text::{next_char, prev_char, rest};
+use super::text::{is_han, next_char, prev_char, rest};
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
 /// The longest name read left of a head, in chars (中国共产党上海市第十二届委员会第七次 is 20).
@@ -62,7 +62,9 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
         let start = if prev_char(text, head.start) == Some('开') { head.start } else { start };
         floor = head.end;
         let named = ev.names.contains(&word);
-        if (start == head.start && !named) || ev.institutions.contains(&&text[start..head.end]) {
+        // One char cut from a longer word by a stop char (维也|纳会议) is no name.
+        let torn = text[start..head.start].chars().count() == 1 && prev_char(text, start).is_some_and(is_han);
+        if (start == head.start && !named) || torn || ev.institutions.contains(&&text[start..head.end]) {
             continue;
         }
         let (confidence, source) = if start == head.start { (0.9, Source::Lexicon) } else { (0.85, Source::Rule) };
@@ -209,6 +211,12 @@ mod tests {
             ("。第七届中国国际进口博览会开幕", "第七届中国国际进口博览会"),
             ("出席全国组织工作会议", "全国组织工作会议"),
             ("召开“十五五”规划编制工作会议", "“十五五”规划编制工作会议"),
+            // People's Daily dev: datelines, verbs and transliterated places before a meeting.
+            ("本报上海5月2日电第四届上海国际武术博览会今天在上海虹口体育馆拉开帷幕", "第四届上海国际武术博览会"),
+            ("集训队目前正在上海和成都集训备战亚运会。", "亚运会"),
+            ("表达了出征亚运会不辱使命的决心", "亚运会"),
+            ("今年12月，维也纳会议应就这些问题进行深入讨论", "维也纳会议"),
+            ("他们在信中还要求加的夫会议制定出工作日程", "加的夫会议"),
         ] {
             assert_eq!(run(text), [want], "{text}");
         }
@@ -251,6 +259,8 @@ mod tests {
             "。中国人民政治协商会议全国委员会",
             "进博会组委会",
             "江泽民同志在北大开座谈会时",
+            "蔡方柏大使和欧洲委员会议长弗舍尔女士",
+            "她又以自己发明的成果轰动大会，荣膺金奖",
         ] {
             assert!(run(text).is_empty(), "{text}: {:?}", run(text));
         }
