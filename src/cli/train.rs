@@ -1,7 +1,10 @@
 //! `tifa train`: builds models from labelled data.
 
+pub mod crf;
 pub mod data;
 pub mod ner;
+pub mod perceptron;
+pub mod weights;
 
 use std::path::Path;
 use std::time::Instant;
@@ -113,17 +116,39 @@ pub enum TrainCommand {
         /// any change to the model must beat (resources/ner/README.md).
         #[arg(long, default_value_t = ner::Config::default().seed)]
         seed: u64,
+        /// How the weights are learnt: the CRF ships; the perceptron rebuilds
+        /// the models up to 2026.11.2, for comparison.
+        #[arg(long, value_enum, default_value_t = ner::Config::default().learner)]
+        learner: ner::LearnerKind,
+        /// The CRF's AdaGrad step size.
+        #[arg(long, default_value_t = ner::Config::default().rate)]
+        rate: f32,
     },
 }
 
 pub fn run(command: TrainCommand) -> Result<(), String> {
     match command {
-        TrainCommand::Ner { data, out, epochs, tune, fold_models, jieba_dict, bits, leave_out, seed } => {
+        TrainCommand::Ner {
+            data,
+            out,
+            epochs,
+            tune,
+            fold_models,
+            jieba_dict,
+            bits,
+            leave_out,
+            seed,
+            learner,
+            rate,
+        } => {
             if !(10..=22).contains(&bits) {
                 return Err(format!("--bits {bits}: expected 10 to 22"));
             }
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(format!("--rate {rate}: expected a positive step size"));
+            }
             let started = Instant::now();
-            let config = ner::Config { bits, epochs, seed, jieba_dict, leave_out, ..Default::default() };
+            let config = ner::Config { bits, epochs, seed, jieba_dict, leave_out, learner, rate, ..Default::default() };
             if tune {
                 return cross_validate(&data, &config, fold_models.as_deref());
             }

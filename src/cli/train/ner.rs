@@ -1,14 +1,17 @@
-//! Trains the PER/LOC/ORG model: an averaged structured perceptron over the
-//! features of [`crate::pipeline::ner::model::features`], Viterbi-decoded.
-//! Partly labelled sentences (CLUENER) are learnt from the best tag sequence
-//! that agrees with their labels (latent-variable perceptron).
+//! Trains the PER/LOC/ORG model: a linear-chain CRF (or, for comparison, the
+//! averaged perceptron of the earlier models) over the features of
+//! [`crate::pipeline::ner::model::features`], Viterbi-decoded. Partly labelled
+//! sentences (CLUENER) train on every tag sequence their labels allow.
 //! Deterministic: fixed data order, a seeded shuffle, no threads.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::crf::Crf;
 use super::data::{self, Scores, Sentence};
+use super::perceptron::Perceptron;
+use super::weights::{Sample, Transitions, Weights, emissions};
 use crate::pipeline::ner::model::decode::{spans, viterbi};
 use crate::pipeline::ner::model::features::{Extractor, FEATURES, LANES, TAGS};
 use crate::pipeline::ner::model::gazetteer::Gazetteer;
@@ -16,7 +19,7 @@ use crate::pipeline::ner::model::{ModelParams, NerModel, parse_names};
 use crate::pipeline::segment::Segmenter;
 
 /// Release written into the model file's version string.
-pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.2";
+pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.3";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -33,11 +36,24 @@ pub struct Config {
     /// Fully labelled corpora left out of training (file names), to measure
     /// the model on a corpus it never saw: `tifa eval ner --corpus`.
     pub leave_out: Vec<String>,
+    pub learner: LearnerKind,
+    /// The CRF's AdaGrad step size (cross-validated, resources/ner/README.md).
+    pub rate: f32,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { bits: 20, epochs: 30, seed: 20261121, tune: None, jieba_dict: None, folds: 5, leave_out: Vec::new() }
+        Self {
+            bits: 20,
+            epochs: 30,
+            seed: 20261121,
+            tune: None,
+            jieba_dict: None,
+            folds: 5,
+            leave_out: Vec::new(),
+            learner: LearnerKind::Crf,
+            rate: 0.05,
+        }
     }
 }
 
@@ -63,144 +79,61 @@ fn prepare(segmenter: &Segmenter, gazetteer: &Gazetteer, s: &Sentence, bits: u32
     Prepared { rows, tags: s.tags.clone(), mask: s.mask.clone(), units: ex.units(), domain }
 }
 
-/// Cost-augmented training margin (cross-validated: 50–200 alike, 0 worse).
-const MARGIN: f32 = 100.0;
-
-fn margin() -> f32 {
-    MARGIN
-}
-
-/// Weights shared by all corpora plus one copy per domain ("frustratingly
-/// easy" domain adaptation): a corpus's own conventions go to its copy. The
-/// shipped model is the shared weights plus the news domain's.
-struct Perceptron {
-    /// `[shared, domain 0, domain 1, …]`.
-    w: Vec<Vec<[f32; LANES]>>,
-    u: Vec<Vec<[f32; LANES]>>,
-    tw: Vec<[[f32; TAGS]; TAGS + 1]>,
-    tu: Vec<[[f32; TAGS]; TAGS + 1]>,
-    c: f32,
-}
-
-impl Perceptron {
-    fn new(bits: u32, domains: usize) -> Self {
-        let n = 1 + domains;
-        Self {
-            w: vec![vec![[0.0; LANES]; 1 << bits]; n],
-            u: vec![vec![[0.0; LANES]; 1 << bits]; n],
-            tw: vec![[[0.0; TAGS]; TAGS + 1]; n],
-            tu: vec![[[0.0; TAGS]; TAGS + 1]; n],
-            c: 1.0,
-        }
+impl Prepared {
+    fn sample(&self) -> Sample<'_> {
+        Sample { rows: &self.rows, tags: &self.tags, mask: self.mask.as_deref(), domain: self.domain }
     }
+}
 
-    fn emissions(w: &[[f32; LANES]], rows: &[[u32; FEATURES]]) -> Vec<[f32; LANES]> {
-        rows.iter()
-            .map(|fs| {
-                let mut acc = [0f32; LANES];
-                for &r in fs {
-                    for (a, v) in acc.iter_mut().zip(&w[r as usize]) {
-                        *a += v;
-                    }
-                }
-                acc
-            })
-            .collect()
+/// How the weights are learnt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LearnerKind {
+    /// Linear-chain CRF, AdaGrad, averaged (the shipped model).
+    Crf,
+    /// Averaged structured perceptron (models up to 2026.11.2), for comparison.
+    Perceptron,
+}
+
+enum Learner {
+    Perceptron(Perceptron),
+    Crf(Crf),
+}
+
+impl Learner {
+    fn new(config: &Config, domains: usize) -> Self {
+        let bits = config.bits;
+        match config.learner {
+            LearnerKind::Crf => Learner::Crf(Crf::new(bits, domains, config.rate)),
+            LearnerKind::Perceptron => Learner::Perceptron(Perceptron { weights: Weights::new(bits, domains) }),
+        }
     }
 
     fn learn(&mut self, p: &Prepared) {
-        let d = 1 + p.domain;
-        let mut em = Self::emissions(&self.w[0], &p.rows);
-        for (e, x) in em.iter_mut().zip(Self::emissions(&self.w[d], &p.rows)) {
-            for k in 0..LANES {
-                e[k] += x[k];
-            }
+        match self {
+            Learner::Perceptron(m) => m.learn(&p.sample()),
+            Learner::Crf(m) => m.learn(&p.sample()),
         }
-        let mut trans = self.tw[0];
-        for (row, x) in trans.iter_mut().zip(&self.tw[d]) {
-            for k in 0..TAGS {
-                row[k] += x[k];
-            }
-        }
-        let gold = match &p.mask {
-            Some(mask) => viterbi(&em, &trans, Some(mask), f32::MIN / 4.0),
-            None => p.tags.clone(),
-        };
-        // Cost-augmented decoding: a wrong tag gets a head start, so the
-        // gold sequence must win by a margin.
-        let margin = margin();
-        if margin > 0.0 {
-            for (e, &g) in em.iter_mut().zip(&gold) {
-                for (t, v) in e.iter_mut().enumerate().take(TAGS) {
-                    if t != g as usize {
-                        *v += margin;
-                    }
-                }
-            }
-        }
-        let predicted = viterbi(&em, &trans, None, f32::MIN / 4.0);
-        if predicted != gold {
-            let c = self.c;
-            for table in [0, d] {
-                let (w, u) = (&mut self.w[table], &mut self.u[table]);
-                let (tw, tu) = (&mut self.tw[table], &mut self.tu[table]);
-                for i in 0..gold.len() {
-                    let (g, q) = (gold[i] as usize, predicted[i] as usize);
-                    if g != q {
-                        for &r in &p.rows[i] {
-                            let r = r as usize;
-                            w[r][g] += 1.0;
-                            u[r][g] += c;
-                            w[r][q] -= 1.0;
-                            u[r][q] -= c;
-                        }
-                    }
-                    let gp = if i == 0 { TAGS } else { gold[i - 1] as usize };
-                    let qp = if i == 0 { TAGS } else { predicted[i - 1] as usize };
-                    if (gp, g) != (qp, q) {
-                        tw[gp][g] += 1.0;
-                        tu[gp][g] += c;
-                        tw[qp][q] -= 1.0;
-                        tu[qp][q] -= c;
-                    }
-                }
-            }
-        }
-        self.c += 1.0;
     }
 
-    /// The averaged weights of the news domain (shared + domain 0).
-    fn averaged(&self) -> (Vec<[f32; LANES]>, [[f32; TAGS]; TAGS + 1]) {
-        let c = self.c;
-        let mut w = vec![[0f32; LANES]; self.w[0].len()];
-        let mut t = [[0f32; TAGS]; TAGS + 1];
-        for table in [0, 1] {
-            for (o, (wr, ur)) in w.iter_mut().zip(self.w[table].iter().zip(&self.u[table])) {
-                for k in 0..LANES {
-                    o[k] += wr[k] - ur[k] / c;
-                }
-            }
-            for (to, (tw, tu)) in t.iter_mut().zip(self.tw[table].iter().zip(&self.tu[table])) {
-                for k in 0..TAGS {
-                    to[k] += tw[k] - tu[k] / c;
-                }
-            }
+    fn averaged(&self) -> (Vec<[f32; LANES]>, Transitions) {
+        match self {
+            Learner::Perceptron(m) => m.weights.averaged(),
+            Learner::Crf(m) => m.weights.averaged(),
         }
-        (w, t)
     }
 }
 
 /// Tags as the shipped model decodes them, a sentence at a time.
-fn decode(w: &[[f32; LANES]], t: &[[f32; TAGS]; TAGS + 1], p: &Prepared) -> Vec<u8> {
+fn decode(w: &[[f32; LANES]], t: &Transitions, p: &Prepared) -> Vec<u8> {
     let mut tags = vec![0u8; p.tags.len()];
     for r in &p.units {
-        let em = Perceptron::emissions(w, &p.rows[r.clone()]);
+        let em = emissions(w, &p.rows[r.clone()]);
         tags[r.clone()].copy_from_slice(&viterbi(&em, t, None, f32::MIN / 4.0));
     }
     tags
 }
 
-fn evaluate(w: &[[f32; LANES]], t: &[[f32; TAGS]; TAGS + 1], set: &[Prepared]) -> Scores {
+fn evaluate(w: &[[f32; LANES]], t: &Transitions, set: &[Prepared]) -> Scores {
     let mut scores = Scores::default();
     for p in set {
         scores.add(&spans(&p.tags), &spans(&decode(w, t, p)));
@@ -217,7 +150,7 @@ fn prune() -> f32 {
 const PRUNE: f32 = 300.0;
 
 /// The shipped model's weights back as f32 (to score it exactly as shipped).
-fn dequantize(p: &ModelParams) -> (Vec<[f32; LANES]>, [[f32; TAGS]; TAGS + 1]) {
+fn dequantize(p: &ModelParams) -> (Vec<[f32; LANES]>, Transitions) {
     let w = p.weights.iter().map(|r| r.map(|v| v as f32)).collect();
     let mut t = [[0f32; TAGS]; TAGS + 1];
     for (to, from) in t.iter_mut().zip(&p.transitions) {
@@ -229,7 +162,7 @@ fn dequantize(p: &ModelParams) -> (Vec<[f32; LANES]>, [[f32; TAGS]; TAGS + 1]) {
 }
 
 /// Quantizes averaged weights to i16 (one scale for emissions and transitions).
-fn quantize(bits: u32, w: &[[f32; LANES]], t: &[[f32; TAGS]; TAGS + 1], names: String) -> ModelParams {
+fn quantize(bits: u32, learner: LearnerKind, w: &[[f32; LANES]], t: &Transitions, names: String) -> ModelParams {
     let max = w.iter().flat_map(|r| r.iter()).fold(0f32, |m, v| m.max(v.abs())).max(1e-6);
     let scale = 32767.0 / max;
     let weights = w
@@ -250,7 +183,15 @@ fn quantize(bits: u32, w: &[[f32; LANES]], t: &[[f32; TAGS]; TAGS + 1], names: S
             transitions[p][q] = (t[p][q] * scale).round() as i32;
         }
     }
-    let version = format!("{MODEL_RELEASE} (char BIO perceptron, {FEATURES} hashed feature templates, 2^{bits} rows)");
+    let version = match learner {
+        LearnerKind::Crf => {
+            format!("{MODEL_RELEASE} (char BIO CRF, {FEATURES} hashed feature templates, 2^{bits} rows)")
+        }
+        // The earlier models' string, so their recipe still rebuilds them byte for byte.
+        LearnerKind::Perceptron => {
+            format!("tifa-ner 2026.11.2 (char BIO perceptron, {FEATURES} hashed feature templates, 2^{bits} rows)")
+        }
+    };
     ModelParams { version, bits, scale, transitions, weights, names }
 }
 
@@ -344,7 +285,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
         started.elapsed().as_secs_f64()
     );
     let domains = train_sents.iter().map(|s| s.domain + 1).max().unwrap_or(1);
-    let mut model = Perceptron::new(config.bits, domains);
+    let mut model = Learner::new(config, domains);
     let mut order: Vec<usize> = (0..train.len()).collect();
     let mut seed = config.seed;
     let mut per_epoch = Vec::new();
@@ -371,7 +312,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
         }
     }
     let (w, t) = model.averaged();
-    let params = quantize(config.bits, &w, &t, names);
+    let params = quantize(config.bits, config.learner, &w, &t, names);
     if config.tune.is_some() {
         // The last epoch scored as shipped: quantized and pruned.
         let (qw, qt) = dequantize(&params);

@@ -1,5 +1,5 @@
 //! Statistical PER/LOC/ORG recognizer: a character-level linear-chain model
-//! (averaged structured perceptron, BIO tags, Viterbi decoding) over hashed
+//! (a CRF's weights, BIO tags, Viterbi decoding) over hashed
 //! features of the characters around each position and of the jieba tokens
 //! that contain and surround it. Trained by `tifa train ner`; see
 //! `resources/ner/README.md` for the features, data and figures.
@@ -10,7 +10,7 @@
 //! magic "TIFA-NER"  u32 format (1)
 //! u16 length + version string (UTF-8)
 //! u8 hash bits, u8 tags (7), u16 reserved
-//! f32 scale (quantized units per perceptron unit)
+//! f32 scale (quantized units per unit of the trained weights)
 //! i32 × (tags + 1) × tags   transitions (last row: sentence start)
 //! u64 FNV-1a of the inflated weights
 //! u32 length + zlib-deflated weights: u32 count of non-zero rows, then per
@@ -273,9 +273,9 @@ impl NerModel {
     }
 
     /// How sure the model is of an entity: the mean margin of each char's
-    /// tag score over its best alternative, in training units (training
-    /// asked for a margin of 100), squashed into [0.5, 1]. An ordinal score,
-    /// not a calibrated probability.
+    /// tag score over its best alternative (log-potentials of the CRF),
+    /// through the logistic function and clamped to [0.5, 1]. An ordinal
+    /// score, not a calibrated probability.
     fn confidence(&self, emissions: &[[i32; LANES]], tags: &[u8]) -> f32 {
         if tags.is_empty() {
             return 0.5;
@@ -285,7 +285,7 @@ impl NerModel {
             let best_other = (0..TAGS).filter(|&k| k != t as usize).map(|k| e[k]).max().unwrap_or(0);
             margin += (e[t as usize] - best_other) as f32;
         }
-        let m = margin / tags.len() as f32 / self.params.scale / 150.0;
+        let m = margin / tags.len() as f32 / self.params.scale;
         let c = 1.0 / (1.0 + (-m).exp());
         c.clamp(0.5, 1.0)
     }

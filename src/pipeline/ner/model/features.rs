@@ -19,11 +19,11 @@ pub const FEATURES: usize = 36;
 pub const O: u8 = 0;
 
 /// `B-kind` is `1 + 2·kind`, `I-kind` is `2 + 2·kind`; kind 0 PER, 1 LOC, 2 ORG.
-pub fn begin(kind: u8) -> u8 {
+pub const fn begin(kind: u8) -> u8 {
     1 + 2 * kind
 }
 
-pub fn inside(kind: u8) -> u8 {
+pub const fn inside(kind: u8) -> u8 {
     2 + 2 * kind
 }
 
