@@ -245,18 +245,11 @@ mod tests {
                 assert!((m.chars[i][t] as f64 - p).abs() < 1e-5, "char {i} tag {t}");
             }
         }
-        let p: f64 = all
-            .iter()
-            .filter(|s| s[1] == begin(0) as usize && s[2] == inside(0) as usize)
-            .map(|s| score(s).exp())
-            .sum::<f64>()
-            / z;
-        let q: f64 = all
-            .iter()
-            .filter(|s| s[0] == begin(0) as usize && s[1] == inside(0) as usize)
-            .map(|s| score(s).exp())
-            .sum::<f64>()
-            / z;
+        // The expected count of the pair B-PER → I-PER, at either place it fits.
+        let (b, i) = (begin(0) as usize, inside(0) as usize);
+        let pair_at =
+            |k: usize| all.iter().filter(|s| s[k] == b && s[k + 1] == i).map(|s| score(s).exp()).sum::<f64>() / z;
+        let (p, q) = (pair_at(0), pair_at(1));
         assert!((m.pairs[begin(0) as usize][inside(0) as usize] as f64 - (p + q)).abs() < 1e-5);
     }
 

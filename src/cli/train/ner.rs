@@ -36,6 +36,7 @@ pub struct Config {
     /// Fully labelled corpora left out of training (file names), to measure
     /// the model on a corpus it never saw: `tifa eval ner --corpus`.
     pub leave_out: Vec<String>,
+    /// How the weights are learnt.
     pub learner: LearnerKind,
     /// The CRF's AdaGrad step size (cross-validated, resources/ner/README.md).
     pub rate: f32,
