@@ -116,10 +116,10 @@ impl Learner {
         }
     }
 
-    fn averaged(&self) -> (Vec<[f32; LANES]>, Transitions) {
+    fn weights(&self) -> &Weights {
         match self {
-            Learner::Perceptron(m) => m.weights.averaged(),
-            Learner::Crf(m) => m.weights.averaged(),
+            Learner::Perceptron(m) => &m.weights,
+            Learner::Crf(m) => &m.weights,
         }
     }
 }
@@ -140,10 +140,6 @@ fn evaluate(w: &[[f32; LANES]], t: &Transitions, set: &[Prepared]) -> Scores {
         scores.add(&spans(&p.tags), &spans(&decode(w, t, p)));
     }
     scores
-}
-
-fn prune() -> f32 {
-    PRUNE
 }
 
 /// Quantized weights smaller than this (of 32767) are dropped: the file
@@ -173,7 +169,7 @@ fn quantize(bits: u32, learner: LearnerKind, w: &[[f32; LANES]], t: &Transitions
             for k in 0..LANES {
                 let q = (r[k] * scale).round().clamp(-32767.0, 32767.0);
                 // Tiny weights barely move a score but cost file size.
-                o[k] = if q.abs() < prune() { 0 } else { q as i16 };
+                o[k] = if q.abs() < PRUNE { 0 } else { q as i16 };
             }
             o
         })
@@ -296,7 +292,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
             model.learn(&train[i]);
         }
         if config.tune.is_some() {
-            let (w, t) = model.averaged();
+            let (w, t) = model.weights().averaged();
             let s = evaluate(&w, &t, &tune);
             per_epoch.push(s);
             let f = |k| s.prf(Some(k)).2;
@@ -312,7 +308,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
             eprintln!("epoch {epoch:>2} done  {:.1}s", started.elapsed().as_secs_f64());
         }
     }
-    let (w, t) = model.averaged();
+    let (w, t) = model.weights().averaged();
     let params = quantize(config.bits, config.learner, &w, &t, names);
     if config.tune.is_some() {
         // The last epoch scored as shipped: quantized and pruned.
