@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
 use crate::pipeline::structure::BlockKind;
-use crate::pipeline::types::{Annotation, EntityKind, NumericValue, PhraseKind, Source, Span, starts_inside};
+use crate::pipeline::types::{Annotation, Entity, EntityKind, NumericValue, PhraseKind, Source, Span, starts_inside};
 use crate::pipeline::{AnnotateOptions, Annotator};
 
 #[derive(Serialize)]
@@ -67,6 +67,8 @@ struct JsonEntity<'a> {
     source: Source,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     boilerplate: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    nested: Vec<JsonEntity<'a>>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,28 @@ fn write_line(
     out.write_all(b"\n")
 }
 
+/// One entity and its nested names, offsets converted by `at`.
+fn json_entity<'a>(
+    text: &'a str,
+    e: Entity,
+    at: &impl Fn(usize) -> u32,
+    in_junk: &impl Fn(&Span) -> bool,
+) -> JsonEntity<'a> {
+    JsonEntity {
+        boilerplate: in_junk(&e.span),
+        text: &text[e.span.clone()],
+        r#type: e.kind,
+        start: at(e.span.start),
+        end: at(e.span.end),
+        confidence: e.confidence,
+        normalized: e.normalized,
+        numeric: e.numeric,
+        position: e.position,
+        source: e.source,
+        nested: e.nested.into_iter().map(|n| json_entity(text, n, at, in_junk)).collect(),
+    }
+}
+
 fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, mut a: Annotation) -> Line<'a> {
     let offsets = OffsetConverter::new(text, encoding);
     let at = |b: usize| offsets.convert(b);
@@ -139,22 +163,7 @@ fn to_line<'a>(id: &'a str, text: &'a str, encoding: OffsetEncoding, mut a: Anno
                 end: at(t.span.end),
             })
             .collect(),
-        entities: a
-            .entities
-            .into_iter()
-            .map(|e| JsonEntity {
-                boilerplate: in_junk(&e.span),
-                text: &text[e.span.clone()],
-                r#type: e.kind,
-                start: at(e.span.start),
-                end: at(e.span.end),
-                confidence: e.confidence,
-                normalized: e.normalized,
-                numeric: e.numeric,
-                position: e.position,
-                source: e.source,
-            })
-            .collect(),
+        entities: a.entities.into_iter().map(|e| json_entity(text, e, &at, &in_junk)).collect(),
         policy_phrases: a
             .policy_phrases
             .into_iter()

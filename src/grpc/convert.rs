@@ -3,7 +3,7 @@
 use super::pb;
 use crate::pipeline::offsets::{OffsetConverter, OffsetEncoding};
 use crate::pipeline::structure::BlockKind;
-use crate::pipeline::types::{Annotation, EntityKind, PhraseKind, Source, Span, starts_inside};
+use crate::pipeline::types::{Annotation, Entity, EntityKind, PhraseKind, Source, Span, starts_inside};
 
 pub fn annotate_response(
     text: &str,
@@ -33,22 +33,7 @@ pub fn annotate_response(
                 end: at(t.span.end),
             })
             .collect(),
-        entities: annotation
-            .entities
-            .into_iter()
-            .map(|e| pb::Entity {
-                boilerplate: in_junk(&e.span),
-                text: text[e.span.clone()].to_string(),
-                r#type: entity_type(e.kind) as i32,
-                start: at(e.span.start),
-                end: at(e.span.end),
-                confidence: e.confidence,
-                normalized: e.normalized.unwrap_or_default(),
-                numeric: e.numeric.map(|n| pb::NumericValue { value: n.value, unit: n.unit }),
-                position: e.position.unwrap_or_default(),
-                source: source(e.source) as i32,
-            })
-            .collect(),
+        entities: annotation.entities.into_iter().map(|e| entity(text, e, &at, &in_junk)).collect(),
         policy_phrases: annotation
             .policy_phrases
             .into_iter()
@@ -102,6 +87,23 @@ pub fn offset_encoding(encoding: OffsetEncoding) -> pb::OffsetEncoding {
         OffsetEncoding::Utf8 => pb::OffsetEncoding::Utf8,
         OffsetEncoding::Utf16 => pb::OffsetEncoding::Utf16,
         OffsetEncoding::CodePoint => pb::OffsetEncoding::CodePoint,
+    }
+}
+
+/// One entity and its nested names, offsets converted by `at`.
+fn entity(text: &str, e: Entity, at: &impl Fn(usize) -> u32, in_junk: &impl Fn(&Span) -> bool) -> pb::Entity {
+    pb::Entity {
+        boilerplate: in_junk(&e.span),
+        text: text[e.span.clone()].to_string(),
+        r#type: entity_type(e.kind) as i32,
+        start: at(e.span.start),
+        end: at(e.span.end),
+        confidence: e.confidence,
+        normalized: e.normalized.unwrap_or_default(),
+        numeric: e.numeric.map(|n| pb::NumericValue { value: n.value, unit: n.unit }),
+        position: e.position.unwrap_or_default(),
+        source: source(e.source) as i32,
+        nested: e.nested.into_iter().map(|n| entity(text, n, at, in_junk)).collect(),
     }
 }
 

@@ -185,8 +185,7 @@ impl Annotator {
                 .collect();
         }
         entities.retain(|e| keep(&e.span));
-        let spans = view.to_original_sorted(entities.iter().map(|e| e.span.clone()));
-        annotation.entities = entities.into_iter().zip(spans).map(|(e, span)| Entity { span, ..e }).collect();
+        annotation.entities = entities_to_original(&view, entities);
         if features.policy_phrases {
             phrases.retain(|p| keep(&p.span));
             let spans = view.to_original_sorted(phrases.iter().map(|p| p.span.clone()));
@@ -199,6 +198,19 @@ impl Annotator {
         }
         annotation
     }
+}
+
+/// `entities` (sorted) with their spans and their nested names' spans mapped
+/// from the cleaned view to the original text.
+fn entities_to_original(view: &CleanText, mut entities: Vec<Entity>) -> Vec<Entity> {
+    let all = || entities.iter().flat_map(|e| std::iter::once(e).chain(&e.nested));
+    let mut spans = view.to_original_sorted(all().map(|e| e.span.clone())).into_iter();
+    let mut map = |span: &mut Span| *span = spans.next().unwrap_or_else(|| span.clone());
+    for e in &mut entities {
+        map(&mut e.span);
+        e.nested.iter_mut().for_each(|n| map(&mut n.span));
+    }
+    entities
 }
 
 /// What jieba and the entity model need not read: the boilerplate `junk`,
@@ -247,12 +259,17 @@ fn entity_pos(kind: EntityKind) -> &'static str {
 }
 
 /// Makes each entity one token (see [`keep_whole`]). Titles stay segmented
-/// (they hold other entities), and an entity that would cut a policy phrase
-/// is left alone. Both lists are sorted, so this is linear.
+/// (they hold other entities), but the names nested in them are whole
+/// tokens; an entity that would cut a policy phrase is left alone. Both
+/// lists are sorted, so this is linear.
 fn merge_entity_tokens(segments: Vec<Segment>, entities: &[Entity], phrases: &[ProtectedSpan]) -> Vec<Segment> {
     let mut next_phrase = 0;
     let mut whole = Vec::with_capacity(entities.len());
-    for e in entities.iter().filter(|e| e.kind != EntityKind::Document) {
+    let units = entities.iter().flat_map(|e| match e.kind {
+        EntityKind::Document => e.nested.as_slice(),
+        _ => std::slice::from_ref(e),
+    });
+    for e in units {
         while next_phrase < phrases.len() && phrases[next_phrase].span.end <= e.span.start {
             next_phrase += 1;
         }
@@ -279,15 +296,8 @@ mod tests {
         let text = "市长龚正主持";
         // jieba might give 市长龚 / 正主持 for an unseen name.
         let segments = vec![seg(text, "市长龚", 0), seg(text, "正主持", 0)];
-        let person = Entity {
-            span: text.find("龚正").unwrap()..text.find("主").unwrap(),
-            kind: EntityKind::Person,
-            confidence: 0.9,
-            normalized: None,
-            numeric: None,
-            position: None,
-            source: Source::Model,
-        };
+        let person =
+            Entity::new(text.find("龚正").unwrap()..text.find("主").unwrap(), EntityKind::Person, 0.9, Source::Model);
         let merged = merge_entity_tokens(segments, &[person], &[]);
         let words: Vec<&str> = merged.iter().map(|s| &text[s.span.clone()]).collect();
         assert_eq!(words, ["市长", "龚正", "主持"]);

@@ -112,6 +112,20 @@ pub struct Entity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
     pub source: Source,
+    /// The names written inside a 《title》 or a meeting's name (毛泽东 in
+    /// 《毛泽东选集》, 英联邦 in 第十六届英联邦运动会): persons, places and
+    /// organizations, sorted, non-overlapping, each inside this span. Empty
+    /// for other entities. Top-level entities never overlap; these are the
+    /// only spans that lie inside another.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nested: Vec<Entity>,
+}
+
+impl Entity {
+    /// An entity with no normalized value, number, position or nested names.
+    pub fn new(span: Span, kind: EntityKind, confidence: f32, source: Source) -> Self {
+        Self { span, kind, confidence, normalized: None, numeric: None, position: None, source, nested: Vec::new() }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]

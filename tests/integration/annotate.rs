@@ -19,8 +19,35 @@ fn assert_spans_slice_back(text: &str, r: &pb::AnnotateResponse, encoding: Offse
     for p in &r.policy_phrases {
         assert_eq!(slice(text, p.start, p.end, encoding), p.text, "phrase {p:?}");
     }
-    for e in &r.entities {
+    for e in r.entities.iter().chain(r.entities.iter().flat_map(|e| &e.nested)) {
         assert_eq!(slice(text, e.start, e.end, encoding), e.text, "entity {e:?}");
+    }
+}
+
+#[tokio::test]
+async fn titles_meetings_and_positions_hold_the_names_inside_them() {
+    let server = TestServer::start(&[]).await;
+    let mut client = server.client().await;
+    // A non-BMP char first, so UTF-16 and code-point offsets differ.
+    let text = "𠀀这套《毛泽东、邓小平、江泽民新闻宣传思想研究》已出版。第十六届英联邦运动会将在吉隆坡举行，市委书记张敬涛出席。";
+    for encoding in [OffsetEncoding::Utf16, OffsetEncoding::CodePoint] {
+        let r = client.annotate(request(text, encoding)).await.unwrap().into_inner();
+        assert_spans_slice_back(text, &r, encoding);
+        let holding = |ty: pb::EntityType| {
+            let e = r.entities.iter().find(|e| e.r#type == ty as i32).unwrap_or_else(|| panic!("{ty:?} found"));
+            assert!(e.nested.iter().all(|n| e.start <= n.start && n.end <= e.end && n.nested.is_empty()), "{e:?}");
+            e.nested.iter().map(|n| (n.text.as_str(), pb::EntityType::try_from(n.r#type).unwrap())).collect::<Vec<_>>()
+        };
+        use pb::EntityType::{Document, Event, Location, Organization, Person, Position};
+        assert_eq!(holding(Document), [("毛泽东", Person), ("邓小平", Person), ("江泽民", Person)]);
+        assert_eq!(holding(Event), [("英联邦", Location)]);
+        assert_eq!(holding(Position), [("市委", Organization)]);
+        // Top-level entities still never overlap; the names are no top-level entities.
+        assert!(r.entities.windows(2).all(|w| w[0].end <= w[1].start));
+        assert!(!r.entities.iter().any(|e| e.text == "毛泽东"));
+        // Names in a title are whole tokens; the title itself is not one token.
+        assert!(r.tokens.iter().any(|t| t.text == "江泽民"));
+        assert!(!r.tokens.iter().any(|t| t.text.starts_with('《') && t.text.len() > 3));
     }
 }
 

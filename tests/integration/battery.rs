@@ -59,6 +59,11 @@ fn assert_valid(text: &str, r: &pb::AnnotateResponse) {
     let phrases: Vec<_> = r.policy_phrases.iter().map(|p| (p.start, p.end, p.text.as_str())).collect();
     check("token", &tokens);
     check("entity", &entities);
+    for e in &r.entities {
+        let nested: Vec<_> = e.nested.iter().map(|n| (n.start, n.end, n.text.as_str())).collect();
+        check("nested entity", &nested);
+        assert!(e.nested.iter().all(|n| e.start <= n.start && n.end <= e.end), "names nested in {e:?} stick out");
+    }
     check("policy phrase", &phrases);
     // Nothing but whitespace between tokens.
     let mut cursor = 0;

@@ -40,6 +40,7 @@ pub fn check_annotation(text: &str, annotation: &Annotation, expect: Expect) -> 
         check_offsets(text, spans).map_err(|e| format!("{what}: {e}"))?;
     }
     sorted_disjoint(text, &entities).map_err(|e| format!("entities: {e}"))?;
+    check_nested(text, annotation)?;
     sorted_disjoint(text, &phrases).map_err(|e| format!("policy phrases: {e}"))?;
     check_structure(text, annotation)?;
     if expect.precise_tokens {
@@ -52,15 +53,42 @@ pub fn check_annotation(text: &str, annotation: &Annotation, expect: Expect) -> 
     phrase_edges.sort_unstable();
     no_span_crosses(text, &tokens, &phrase_edges).map_err(|e| format!("policy phrase cut by a {e}"))?;
     if expect.entities_whole && !annotation.tokens.is_empty() {
+        // A title's nested names are whole tokens; the title is not.
+        let nested_in_titles =
+            annotation.entities.iter().filter(|e| e.kind == EntityKind::Document).flat_map(|e| &e.nested);
         let mut entity_edges: Vec<usize> = annotation
             .entities
             .iter()
             .filter(|e| e.kind != EntityKind::Document)
+            .chain(nested_in_titles)
             .filter(|e| !phrases.iter().any(|p| p.start < e.span.end && e.span.start < p.end))
             .flat_map(|e| [e.span.start, e.span.end])
             .collect();
         entity_edges.sort_unstable();
         no_span_crosses(text, &tokens, &entity_edges).map_err(|e| format!("entity cut by a {e}"))?;
+    }
+    Ok(())
+}
+
+/// Names nested in titles, meetings and positions: persons, places and
+/// organizations strictly inside their entity, sorted and disjoint, with no
+/// nesting of their own.
+fn check_nested(text: &str, annotation: &Annotation) -> Checked {
+    for e in annotation.entities.iter().filter(|e| !e.nested.is_empty()) {
+        let holder = format!("{:?} {:?}", e.kind, &text[e.span.clone()]);
+        if !matches!(e.kind, EntityKind::Document | EntityKind::Event | EntityKind::Position) {
+            return Err(format!("{holder} holds names"));
+        }
+        let spans: Vec<Span> = e.nested.iter().map(|n| n.span.clone()).collect();
+        sorted_disjoint(text, &spans).map_err(|err| format!("names nested in {holder}: {err}"))?;
+        for n in &e.nested {
+            check_span(text, &n.span).map_err(|err| format!("name nested in {holder}: {err}"))?;
+            let inside = e.span.start <= n.span.start && n.span.end <= e.span.end && n.span != e.span;
+            let name = matches!(n.kind, EntityKind::Person | EntityKind::Location | EntityKind::Organization);
+            if !inside || !name || !n.nested.is_empty() {
+                return Err(format!("{:?} {:?} nested in {holder}", n.kind, &text[n.span.clone()]));
+            }
+        }
     }
     Ok(())
 }

@@ -99,14 +99,13 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
     starts.dedup();
     starts
         .into_iter()
-        .map(|at| Entity {
-            span: at..at + text[at..].chars().next().map_or(0, char::len_utf8),
-            kind: EntityKind::Location,
-            confidence: CONFIDENCE,
-            normalized: None,
-            numeric: None,
-            position: None,
-            source: Source::Rule,
+        .map(|at| {
+            Entity::new(
+                at..at + text[at..].chars().next().map_or(0, char::len_utf8),
+                EntityKind::Location,
+                CONFIDENCE,
+                Source::Rule,
+            )
         })
         .collect()
 }

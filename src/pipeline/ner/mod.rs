@@ -64,7 +64,9 @@ impl EntityRecognizer {
         found.extend(names);
         found.extend(places);
         found.extend(surnames);
+        let names: Vec<Entity> = found.iter().filter(|e| is_name(e.kind)).cloned().collect();
         let mut entities = resolve_overlaps(found);
+        nest_names(&mut entities, names);
         link_positions(text, &mut entities);
         entities
     }
@@ -73,15 +75,7 @@ impl EntityRecognizer {
 /// A name in a byline (本报记者 顾一琼 祝越 王嘉旻): a person, whatever the
 /// model reads in a rare given name (王嘉|旻).
 fn byline_person(span: Span) -> Entity {
-    Entity {
-        span,
-        kind: EntityKind::Person,
-        confidence: 0.95,
-        normalized: None,
-        numeric: None,
-        position: None,
-        source: Source::Rule,
-    }
+    Entity::new(span, EntityKind::Person, 0.95, Source::Rule)
 }
 
 /// A token a domain dictionary lists as a name, of the type its tag says.
@@ -94,15 +88,7 @@ fn listed_name(token: &Segment) -> Option<Entity> {
         "nt" => EntityKind::Organization,
         _ => return None,
     };
-    Some(Entity {
-        span: token.span.clone(),
-        kind,
-        confidence: 0.9,
-        normalized: None,
-        numeric: None,
-        position: None,
-        source: Source::Lexicon,
-    })
+    Some(Entity::new(token.span.clone(), kind, 0.9, Source::Lexicon))
 }
 
 /// Longest rest of a body that a title takes over when the model's name ends
@@ -214,6 +200,30 @@ pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
     kept.into_values().cloned().collect()
 }
 
+/// Titles and meetings hold the names written inside them: the whole
+/// 《title》 or meeting is the entity, and 毛泽东 in 《毛泽东选集》 or 英联邦 in
+/// 第十六届英联邦运动会 is still found, as a nested name.
+fn holds_names(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::Document | EntityKind::Event | EntityKind::Position)
+}
+
+/// Gives each title and meeting of `entities` (sorted, non-overlapping) the
+/// `names` that lie inside it, resolved among themselves. Linear after the
+/// sort: holders do not overlap, so each name is looked at once or twice.
+fn nest_names(entities: &mut [Entity], mut names: Vec<Entity>) {
+    names.sort_by_key(|e| e.span.start);
+    for holder in entities.iter_mut().filter(|e| holds_names(e.kind)) {
+        let first = names.partition_point(|n| n.span.start < holder.span.start);
+        let inside: Vec<Entity> = names[first..]
+            .iter()
+            .take_while(|n| n.span.start < holder.span.end)
+            .filter(|n| n.span.end <= holder.span.end && n.span != holder.span)
+            .cloned()
+            .collect();
+        holder.nested = resolve_overlaps(inside);
+    }
+}
+
 /// 市委书记陈吉宁 → 陈吉宁 holds 市委书记; 市委副书记、市长龚正 → 市委副书记、市长;
 /// 科技部|部长|阴和俊 → 科技部部长 (the body written before a title is part of
 /// what the person holds); 习近平总书记 (title after the name, nothing
@@ -257,6 +267,10 @@ fn is_body(kind: EntityKind) -> bool {
     matches!(kind, EntityKind::Organization | EntityKind::Location)
 }
 
+fn is_name(kind: EntityKind) -> bool {
+    kind == EntityKind::Person || is_body(kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,15 +278,7 @@ mod tests {
     /// A rule entity for `needle` (its first occurrence in `text`).
     pub(super) fn entity(text: &str, needle: &str, kind: EntityKind) -> Entity {
         let start = text.find(needle).unwrap();
-        Entity {
-            span: start..start + needle.len(),
-            kind,
-            confidence: 0.9,
-            normalized: None,
-            numeric: None,
-            position: None,
-            source: Source::Rule,
-        }
+        Entity::new(start..start + needle.len(), kind, 0.9, Source::Rule)
     }
 
     #[test]
@@ -341,6 +347,42 @@ mod tests {
         ]);
         let kinds: Vec<_> = kept.iter().map(|e| e.kind).collect();
         assert_eq!(kinds, [EntityKind::Document, EntityKind::Organization]);
+    }
+
+    #[test]
+    fn titles_meetings_and_positions_hold_the_names_inside_them() {
+        let text = "《毛泽东选集》第十六届英联邦运动会在上海举行，市委书记张敬涛出席";
+        let mut kept = vec![
+            entity(text, "《毛泽东选集》", EntityKind::Document),
+            entity(text, "第十六届英联邦运动会", EntityKind::Event),
+            model(text, "上海", EntityKind::Location),
+            entity(text, "市委书记", EntityKind::Position),
+            model(text, "张敬涛", EntityKind::Person),
+        ];
+        let names = vec![
+            model(text, "张敬涛", EntityKind::Person),
+            model(text, "毛泽东", EntityKind::Person),
+            // Overlapping readings inside one holder: the longer wins.
+            model(text, "英联邦", EntityKind::Location),
+            model(text, "联邦", EntityKind::Organization),
+            model(text, "上海", EntityKind::Location),
+            model(text, "市委", EntityKind::Organization),
+            // Crosses the meeting's end: not inside, not nested.
+            model(text, "运动会在", EntityKind::Organization),
+        ];
+        nest_names(&mut kept, names);
+        let nested: Vec<_> = kept.iter().map(|e| shown(text, &e.nested)).collect();
+        let one = |s: &str, k| vec![(s.to_string(), k)];
+        assert_eq!(
+            nested,
+            [
+                one("毛泽东", EntityKind::Person),
+                one("英联邦", EntityKind::Location),
+                vec![],
+                one("市委", EntityKind::Organization),
+                vec![],
+            ]
+        );
     }
 
     /// A model entity for `needle`.

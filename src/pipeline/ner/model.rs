@@ -222,15 +222,7 @@ impl NerModel {
                     _ => vec![chars],
                 };
                 for part in parts {
-                    out.push(Entity {
-                        span: ex.byte_span(part),
-                        kind,
-                        confidence,
-                        normalized: None,
-                        numeric: None,
-                        position: None,
-                        source: Source::Model,
-                    });
+                    out.push(Entity::new(ex.byte_span(part), kind, confidence, Source::Model));
                 }
             }
         }

@@ -75,15 +75,7 @@ pub fn find(text: &str, segments: &[Segment], rules: &[Entity]) -> Vec<Entity> {
             _ => None,
         };
         if let Some(span) = surname {
-            out.push(Entity {
-                span,
-                kind: EntityKind::Person,
-                confidence: CONFIDENCE,
-                normalized: None,
-                numeric: None,
-                position: None,
-                source: Source::Rule,
-            });
+            out.push(Entity::new(span, EntityKind::Person, CONFIDENCE, Source::Rule));
         }
     }
     out

@@ -110,15 +110,7 @@ fn windows(text: &str) -> Vec<Span> {
 }
 
 fn company(span: Span) -> Entity {
-    Entity {
-        span,
-        kind: EntityKind::Organization,
-        confidence: CONFIDENCE,
-        normalized: None,
-        numeric: None,
-        position: None,
-        source: Source::Rule,
-    }
+    Entity::new(span, EntityKind::Organization, CONFIDENCE, Source::Rule)
 }
 
 #[cfg(test)]

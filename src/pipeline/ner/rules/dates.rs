@@ -102,7 +102,7 @@ pub(super) fn to_entities(found: Vec<Found>, reference: Option<CivilDate>) -> Ve
             Value::Time(Some(c)) => (EntityKind::Time, Some(normalize_clock(c)), 0.9),
             Value::Time(None) => (EntityKind::Time, None, 0.75),
         };
-        Entity { span: f.span, kind, confidence, normalized, numeric: None, position: None, source: Source::Rule }
+        Entity { normalized, ..Entity::new(f.span, kind, confidence, Source::Rule) }
     });
     join_dates_and_times(entities)
 }

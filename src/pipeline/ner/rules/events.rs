@@ -161,7 +161,7 @@ fn congresses(text: &str) -> Vec<Span> {
 }
 
 fn event(span: Span, confidence: f32, source: Source) -> Entity {
-    Entity { span, kind: EntityKind::Event, confidence, normalized: None, numeric: None, position: None, source }
+    Entity::new(span, EntityKind::Event, confidence, source)
 }
 
 #[cfg(test)]

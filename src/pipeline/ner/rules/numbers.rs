@@ -303,13 +303,8 @@ fn code_context(text: &str, start: usize) -> bool {
 
 fn entity(start: usize, end: usize, kind: EntityKind, value: f64, unit: &str, confidence: f32) -> Entity {
     Entity {
-        span: start..end,
-        kind,
-        confidence,
-        normalized: None,
         numeric: Some(NumericValue { value, unit: unit.to_string() }),
-        position: None,
-        source: Source::Rule,
+        ..Entity::new(start..end, kind, confidence, Source::Rule)
     }
 }
 

@@ -97,7 +97,7 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
 const BODY_CONFIDENCE: f32 = 0.7;
 
 fn rule_entity(span: Span, kind: EntityKind, confidence: f32) -> Entity {
-    Entity { span, kind, confidence, normalized: None, numeric: None, position: None, source: Source::Rule }
+    Entity::new(span, kind, confidence, Source::Rule)
 }
 
 /// Splits what was read before a title (`start..title_start`) into a named

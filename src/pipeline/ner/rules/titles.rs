@@ -56,15 +56,8 @@ pub(super) fn find(text: &str) -> Vec<Entity> {
             let title = text[inner.clone()].trim().to_string();
             // A periodical written without spaces in its brackets: its span is the name.
             let periodical = is_periodical(&title) && title == text[inner.clone()];
-            let document = Entity {
-                span,
-                kind: EntityKind::Document,
-                confidence: 0.99,
-                normalized: Some(title),
-                numeric: None,
-                position: None,
-                source: Source::Rule,
-            };
+            let document =
+                Entity { normalized: Some(title), ..Entity::new(span, EntityKind::Document, 0.99, Source::Rule) };
             if periodical {
                 Entity { span: inner, kind: EntityKind::Organization, confidence: 0.9, normalized: None, ..document }
             } else {
