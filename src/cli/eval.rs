@@ -26,8 +26,10 @@ pub enum EvalCommand {
         #[arg(long)]
         data: PathBuf,
         /// Also write each error of the whole annotator to this file, one per
-        /// line: `FN|FP<TAB>PER|LOC|ORG<TAB>span<TAB>sentence`, and `OVER<TAB>kind<TAB>span`
-        /// for a rule entity of another type that covers a gold name.
+        /// line: `FN|FP<TAB>PER|LOC|ORG<TAB>span<TAB>sentence`; `OVER<TAB>kind<TAB>span`
+        /// for a rule entity of another type over a gold name the annotator missed;
+        /// `LOST<TAB>PER|LOC|ORG<TAB>span<TAB>sentence` for a gold name the bare model
+        /// found and the annotator did not.
         #[arg(long)]
         errors: Option<PathBuf>,
         /// Score this whole corpus of the data folder instead of the held-out

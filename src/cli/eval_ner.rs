@@ -27,10 +27,12 @@ pub struct Target<'a> {
 }
 
 /// One sentence scored: the bare model's and the whole annotator's scores,
-/// the annotator's PER/LOC/ORG (char ranges, kinds) and every entity it found.
+/// the PER/LOC/ORG (char ranges, kinds) of each, and every entity the
+/// annotator found.
 struct Scored {
     bare: Scores,
     full: Scores,
+    bare_names: Vec<(Range<usize>, u8)>,
     names: Vec<(Range<usize>, u8)>,
     entities: Vec<Entity>,
 }
@@ -103,6 +105,15 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
         }
         if errors.is_some() {
             list_errors(&s.text, &gold, &scored.names, &mut error_lines);
+            // Right in the bare model, lost on the way through the annotator.
+            for (span, k) in gold.iter().filter(|g| scored.bare_names.contains(g) && !scored.names.contains(g)) {
+                let name: String = s.text.chars().skip(span.start).take(span.len()).collect();
+                error_lines.push_str(&format!(
+                    "LOST\t{}\t{name}\t{}\n",
+                    ["PER", "LOC", "ORG"][*k as usize % 3],
+                    s.text
+                ));
+            }
         }
     }
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
@@ -153,11 +164,12 @@ fn score(annotator: &Annotator, segmenter: &Segmenter, s: &data::Sentence) -> Sc
         .collect();
     let mut bare = Scores::default();
     bare.add(&gold, &predicted);
+    let bare_names = predicted;
     // The whole annotator on the text as the corpus has it.
     let (names, entities) = annotator_names(annotator, &s.text);
     let mut full = Scores::default();
     full.add(&gold, &names);
-    Scored { bare, full, names, entities }
+    Scored { bare, full, bare_names, names, entities }
 }
 
 /// The table of the summed scores, and the bootstrap interval of overall F1.

@@ -91,6 +91,9 @@ fn listed_name(token: &Segment) -> Option<Entity> {
     Some(Entity::new(token.span.clone(), kind, 0.9, Source::Lexicon))
 }
 
+/// Words that link a name to the body written after it (王兆国及国务院港澳办).
+const JOINERS: [&str; 4] = ["及", "和", "与", "、"];
+
 /// Longest rest of a body that a title takes over when the model's name ends
 /// inside the body (管委会|党组书记).
 const MAX_BODY_REST_CHARS: usize = 3;
@@ -99,8 +102,10 @@ const MAX_BODY_REST_CHARS: usize = 3;
 /// LOC right before a rule POSITION) against the model's names over the same
 /// words. The model's place or organization wins; where it ends inside the
 /// body (虹桥国际中央商务区管委会|党组书记), the title takes the rest. A model
-/// person there misread the body (张江科|建办党组书记) and goes. `rules` and
-/// `names` are sorted by start.
+/// person there misread the body (张江科|建办党组书记) and goes, unless a
+/// joiner follows it: then the body ran back over a name the joiner links to
+/// it (部长王兆国及|国务院港澳办副主任), and starts after the joiner. `rules`
+/// and `names` are sorted by start.
 fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
     let title_starts: Vec<usize> =
         rules.iter().filter(|e| e.kind == EntityKind::Position).map(|e| e.span.start).collect();
@@ -112,6 +117,18 @@ fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
     let mut misread = vec![false; names.len()];
     // Title start → where the title now starts.
     let mut moved: rustc_hash::FxHashMap<usize, usize> = Default::default();
+    for body in rules.iter_mut().filter(|e| is_body(e)) {
+        let first = names.partition_point(|n| n.span.end <= body.span.start);
+        let persons = names[first..].iter().take_while(|n| n.span.start < body.span.end);
+        let joined =
+            persons.filter(|n| n.kind == EntityKind::Person && n.span.start >= body.span.start).find_map(|n| {
+                let after = text.get(n.span.end..body.span.end)?;
+                JOINERS.iter().find(|j| after.starts_with(**j) && after.len() > j.len()).map(|j| n.span.end + j.len())
+            });
+        if let Some(start) = joined {
+            body.span.start = start;
+        }
+    }
     rules.retain(|body| {
         if !is_body(body) {
             return true;
@@ -418,6 +435,25 @@ mod tests {
         settle_bodies(text, &mut rules, &mut names);
         assert_eq!(rules.len(), 2);
         assert_eq!(shown(text, &names), [("肖健".to_string(), EntityKind::Person)]);
+
+        // A person joined to the body by 及: the body starts after 及, the person stays.
+        let text = "部长王兆国及国务院港澳办副主任刘名启";
+        let mut rules = vec![
+            entity(text, "部长", EntityKind::Position),
+            entity(text, "王兆国及国务院港澳办", EntityKind::Organization),
+            entity(text, "副主任", EntityKind::Position),
+        ];
+        let mut names = vec![
+            model(text, "王兆国", EntityKind::Person),
+            model(text, "国务院港澳办", EntityKind::Organization),
+            model(text, "刘名启", EntityKind::Person),
+        ];
+        settle_bodies(text, &mut rules, &mut names);
+        assert_eq!(
+            shown(text, &rules),
+            [("部长".to_string(), EntityKind::Position), ("副主任".to_string(), EntityKind::Position)]
+        );
+        assert_eq!(names.len(), 3, "王兆国 stays");
 
         // A rule organization that is no body (a company) is left alone.
         let text = "平头哥(上海)半导体技术有限公司戚肖宁";
