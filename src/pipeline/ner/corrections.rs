@@ -17,7 +17,19 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_repeated_last_char(text, names, gazetteer);
     venues_are_places(text, names);
     roads_are_places(text, names);
+    drop_numbered_one_char_places(text, names);
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
+}
+
+/// A numeral before one char makes an ordinal, not a place: 中 in
+/// 二十届二中、三中全会 (the second and third plenums), 二中 (a school).
+fn drop_numbered_one_char_places(text: &str, names: &mut Vec<Entity>) {
+    names.retain(|e| {
+        let one_char = text.get(e.span.clone()).is_some_and(|t| t.chars().count() == 1);
+        let after_numeral =
+            text[..e.span.start].chars().next_back().is_some_and(|c| "一二三四五六七八九十".contains(c));
+        !(e.kind == EntityKind::Location && one_char && after_numeral)
+    });
 }
 
 /// A policy phrase is never a name (the lexicon holds none), and inside one
@@ -271,6 +283,22 @@ mod tests {
         let mut names = vec![model(text, "杨高南路", EntityKind::Person)];
         roads_are_places(text, &mut names);
         assert_eq!(names[0].kind, EntityKind::Location);
+    }
+
+    #[test]
+    fn a_numeral_makes_one_char_an_ordinal_not_a_place() {
+        let text = "二十届二中、三中全会和中、阿两国";
+        let mut names = vec![
+            model(text, "中", EntityKind::Location),
+            Entity {
+                span: text.rfind("中、阿").unwrap()..text.rfind("、阿").unwrap(),
+                ..model(text, "中", EntityKind::Location)
+            },
+        ];
+        drop_numbered_one_char_places(text, &mut names);
+        assert_eq!(names.len(), 1);
+        assert_eq!(&text[names[0].span.clone()], "中");
+        assert_eq!(names[0].span.start, text.rfind("中、阿").unwrap(), "中 in 中、阿 stays");
     }
 
     #[test]
