@@ -21,14 +21,17 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
 }
 
-/// A numeral before one char makes an ordinal, not a place: 中 in
-/// 二十届二中、三中全会 (the second and third plenums), 二中 (a school).
+/// 中 in 二十届二中、三中全会 is an ordinal plenum, not a place: a one-char
+/// place between a numeral and 全会 (or a 、 and the next numeral). 一中一台
+/// keeps its places.
 fn drop_numbered_one_char_places(text: &str, names: &mut Vec<Entity>) {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
     names.retain(|e| {
         let one_char = text.get(e.span.clone()).is_some_and(|t| t.chars().count() == 1);
-        let after_numeral =
-            text[..e.span.start].chars().next_back().is_some_and(|c| "一二三四五六七八九十".contains(c));
-        !(e.kind == EntityKind::Location && one_char && after_numeral)
+        let after_numeral = text[..e.span.start].chars().next_back().is_some_and(numeral);
+        let after = &text[e.span.end..];
+        let plenum = after.starts_with("全会") || after.strip_prefix('、').is_some_and(|a| a.starts_with(numeral));
+        !(e.kind == EntityKind::Location && one_char && after_numeral && plenum)
     });
 }
 
@@ -287,18 +290,20 @@ mod tests {
 
     #[test]
     fn a_numeral_makes_one_char_an_ordinal_not_a_place() {
-        let text = "二十届二中、三中全会和中、阿两国";
+        let text = "二十届二中、三中全会和中、阿两国反对一中一台";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let one_char =
+            |start: usize| Entity { span: start..start + "中".len(), ..model(text, "中", EntityKind::Location) };
         let mut names = vec![
-            model(text, "中", EntityKind::Location),
-            Entity {
-                span: text.rfind("中、阿").unwrap()..text.rfind("、阿").unwrap(),
-                ..model(text, "中", EntityKind::Location)
-            },
+            one_char(at("中、三")),
+            one_char(at("中全会")),
+            one_char(at("中、阿")),
+            one_char(at("中一台")),
+            one_char(at("台")),
         ];
         drop_numbered_one_char_places(text, &mut names);
-        assert_eq!(names.len(), 1);
-        assert_eq!(&text[names[0].span.clone()], "中");
-        assert_eq!(names[0].span.start, text.rfind("中、阿").unwrap(), "中 in 中、阿 stays");
+        let kept: Vec<usize> = names.iter().map(|e| e.span.start).collect();
+        assert_eq!(kept, [at("中、阿"), at("中一台"), at("台")], "the plenums go; 中、阿 and 一中一台 stay");
     }
 
     #[test]

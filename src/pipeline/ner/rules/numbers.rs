@@ -38,6 +38,8 @@ struct Units {
     relative: Vec<&'static str>,
     /// 八项规定: formulas, not amounts.
     set_phrases: Vec<&'static str>,
+    /// Names that begin with a unit's char (台湾 in 2300万台湾同胞).
+    not_units: Vec<&'static str>,
 }
 
 static UNITS: LazyLock<Units> = LazyLock::new(|| {
@@ -62,7 +64,13 @@ static UNITS: LazyLock<Units> = LazyLock::new(|| {
         .start_kind(StartKind::Anchored)
         .build(kinds.iter().map(|(w, _)| *w))
         .expect("unit list builds");
-    Units { matcher, kinds, relative: lists::words(&all, "relative"), set_phrases: lists::words(&all, "set-phrases") }
+    Units {
+        matcher,
+        kinds,
+        relative: lists::words(&all, "relative"),
+        set_phrases: lists::words(&all, "set-phrases"),
+        not_units: lists::words(&all, "not-units"),
+    }
 });
 
 /// Symbols written before an amount: ¥300, $5.
@@ -224,9 +232,11 @@ fn classify(text: &str, start: usize, amount: &Amount) -> Option<Entity> {
     if prev_char(text, start) == Some('第') || units.set_phrases.iter().any(|p| rest(text, start).starts_with(p)) {
         return None;
     }
+    let names_follow = units.not_units.iter().any(|w| rest(text, amount.end).starts_with(w));
     let unit = units
         .matcher
         .find(Input::new(text).range(amount.end..).anchored(Anchored::Yes))
+        .filter(|_| !names_follow)
         .map(|m| (units.kinds[m.pattern().as_usize()], m.end()));
     let end = unit.map_or(amount.end, |(_, e)| e);
     if amount.arabic {
@@ -369,6 +379,7 @@ mod tests {
     fn bare_numbers() {
         check("融资1.2亿，", "1.2亿", EntityKind::Number, 1.2e8, "");
         check("覆盖近3万职工", "3万", EntityKind::Number, 3e4, "");
+        check("2300万台湾同胞", "2300万", EntityKind::Number, 2.3e7, "");
         check("约30国发联合声明", "30国", EntityKind::Number, 30.0, "国");
         check("增长1.5，", "1.5", EntityKind::Number, 1.5, "");
         check("增长到2500。", "2500", EntityKind::Number, 2500.0, "");
