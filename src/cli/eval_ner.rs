@@ -104,16 +104,7 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             }
         }
         if errors.is_some() {
-            list_errors(&s.text, &gold, &scored.names, &mut error_lines);
-            // Right in the bare model, lost on the way through the annotator.
-            for (span, k) in gold.iter().filter(|g| scored.bare_names.contains(g) && !scored.names.contains(g)) {
-                let name: String = s.text.chars().skip(span.start).take(span.len()).collect();
-                error_lines.push_str(&format!(
-                    "LOST\t{}\t{name}\t{}\n",
-                    ["PER", "LOC", "ORG"][*k as usize % 3],
-                    s.text
-                ));
-            }
+            list_errors(&s.text, &gold, &scored, &mut error_lines);
         }
     }
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
@@ -155,7 +146,7 @@ fn score(annotator: &Annotator, segmenter: &Segmenter, s: &data::Sentence) -> Sc
     let view = data::clean_view(&s.text);
     let segments = data::segment(segmenter, &view);
     let chars_at = char_index(&view);
-    let predicted: Vec<_> = annotator
+    let bare_names: Vec<_> = annotator
         .entity_recognizer()
         .model()
         .predict(&view, &segments)
@@ -163,8 +154,7 @@ fn score(annotator: &Annotator, segmenter: &Segmenter, s: &data::Sentence) -> Sc
         .map(|e| (chars_at(e.span.start)..chars_at(e.span.end), kind_index(e.kind).unwrap_or(0)))
         .collect();
     let mut bare = Scores::default();
-    bare.add(&gold, &predicted);
-    let bare_names = predicted;
+    bare.add(&gold, &bare_names);
     // The whole annotator on the text as the corpus has it.
     let (names, entities) = annotator_names(annotator, &s.text);
     let mut full = Scores::default();
@@ -190,7 +180,7 @@ pub fn annotator_names(annotator: &Annotator, text: &str) -> (Vec<(Range<usize>,
     };
     let chars_at = char_index(text);
     let all = annotator.annotate(text, &options).entities;
-    // Names nested in a title or a meeting are names the client gets.
+    // Names nested in a title, a meeting or a position are names the client gets.
     let names = all
         .iter()
         .flat_map(|e| std::iter::once(e).chain(&e.nested))
@@ -199,15 +189,21 @@ pub fn annotator_names(annotator: &Annotator, text: &str) -> (Vec<(Range<usize>,
     (names, all)
 }
 
-/// Missed gold names (FN) and wrong predictions (FP) of one sentence.
-fn list_errors(text: &str, gold: &[(Range<usize>, u8)], predicted: &[(Range<usize>, u8)], out: &mut String) {
+/// Missed gold names (FN) and wrong predictions (FP) of the annotator in one
+/// sentence, and the gold names the bare model found but the annotator lost
+/// (LOST).
+fn list_errors(text: &str, gold: &[(Range<usize>, u8)], scored: &Scored, out: &mut String) {
     let chars: Vec<char> = text.chars().collect();
     let surface = |r: &Range<usize>| chars[r.clone()].iter().collect::<String>();
     let kind = |k: u8| ["PER", "LOC", "ORG"][k as usize % 3];
+    let predicted = scored.names.as_slice();
     for (label, mine, theirs) in [("FN", gold, predicted), ("FP", predicted, gold)] {
         for (span, k) in mine.iter().filter(|e| !theirs.contains(e)) {
             out.push_str(&format!("{label}\t{}\t{}\t{text}\n", kind(*k), surface(span)));
         }
+    }
+    for (span, k) in gold.iter().filter(|g| scored.bare_names.contains(g) && !predicted.contains(g)) {
+        out.push_str(&format!("LOST\t{}\t{}\t{text}\n", kind(*k), surface(span)));
     }
 }
 

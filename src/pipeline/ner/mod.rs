@@ -119,9 +119,9 @@ fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
     let mut moved: rustc_hash::FxHashMap<usize, usize> = Default::default();
     for body in rules.iter_mut().filter(|e| is_body(e)) {
         let first = names.partition_point(|n| n.span.end <= body.span.start);
-        let persons = names[first..].iter().take_while(|n| n.span.start < body.span.end);
+        let over_body = names[first..].iter().take_while(|n| n.span.start < body.span.end);
         let joined =
-            persons.filter(|n| n.kind == EntityKind::Person && n.span.start >= body.span.start).find_map(|n| {
+            over_body.filter(|n| n.kind == EntityKind::Person && n.span.start >= body.span.start).find_map(|n| {
                 let after = text.get(n.span.end..body.span.end)?;
                 JOINERS.iter().find(|j| after.starts_with(**j) && after.len() > j.len()).map(|j| n.span.end + j.len())
             });
@@ -217,14 +217,15 @@ pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
     kept.into_values().cloned().collect()
 }
 
-/// Titles and meetings hold the names written inside them: the whole
-/// 《title》 or meeting is the entity, and 毛泽东 in 《毛泽东选集》 or 英联邦 in
-/// 第十六届英联邦运动会 is still found, as a nested name.
+/// Titles, meetings and positions hold the names written inside them: the
+/// whole 《title》, meeting or position is the entity, and 毛泽东 in
+/// 《毛泽东选集》, 英联邦 in 第十六届英联邦运动会 or 市委 in 市委书记 is still
+/// found, as a nested name.
 fn holds_names(kind: EntityKind) -> bool {
     matches!(kind, EntityKind::Document | EntityKind::Event | EntityKind::Position)
 }
 
-/// Gives each title and meeting of `entities` (sorted, non-overlapping) the
+/// Gives each holder of `entities` (sorted, non-overlapping) the
 /// `names` that lie inside it, resolved among themselves. Linear after the
 /// sort: holders do not overlap, so each name is looked at once or twice.
 fn nest_names(entities: &mut [Entity], mut names: Vec<Entity>) {
