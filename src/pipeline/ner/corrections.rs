@@ -12,6 +12,7 @@ use crate::pipeline::types::{Entity, EntityKind, Span};
 /// phrases, both sorted by start; `gazetteer` is the model's.
 pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
     surname_with_suffix(text, names);
+    authors_lose_their_verb(text, names);
     mend_one_char_persons(text, names, rules);
     complete_names_before_speech(text, names, rules);
     drop_repeated_last_char(text, names, gazetteer);
@@ -68,6 +69,17 @@ fn surname_with_suffix(text: &str, names: &mut [Entity]) {
             && surnames::is_common_surname(surname)
         {
             e.span.end = e.span.start + surname.len_utf8();
+        }
+    }
+}
+
+/// 赵振宇著, 李松梅译: a book's author or translator, with the verb written
+/// right after the name; the model takes the verb into the name.
+fn authors_lose_their_verb(text: &str, names: &mut [Entity]) {
+    for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        if let Some(rest) = name.strip_suffix(['著', '译']).filter(|rest| rest.chars().count() >= 2) {
+            e.span.end = e.span.start + rest.len();
         }
     }
 }
@@ -278,6 +290,19 @@ mod tests {
             surname_with_suffix(text, &mut names);
             assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
         }
+    }
+
+    #[test]
+    fn an_author_is_named_without_the_verb() {
+        let text = "《新闻学》（赵振宇著，李松梅译，王著编）";
+        let mut names = vec![
+            model(text, "赵振宇著", EntityKind::Person),
+            model(text, "李松梅译", EntityKind::Person),
+            model(text, "王著", EntityKind::Person),
+        ];
+        authors_lose_their_verb(text, &mut names);
+        let shown: Vec<&str> = names.iter().map(|e| &text[e.span.clone()]).collect();
+        assert_eq!(shown, ["赵振宇", "李松梅", "王著"]);
     }
 
     #[test]
