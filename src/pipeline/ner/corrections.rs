@@ -60,12 +60,12 @@ fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[
     });
 }
 
-/// 刘某, 徐氏: the news corpora label the surname alone.
+/// 刘某, 徐氏, 胡老 (an elder): the news corpora label the surname alone.
 fn surname_with_suffix(text: &str, names: &mut [Entity]) {
     for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
         let Some(name) = text.get(e.span.clone()) else { continue };
         let mut chars = name.chars();
-        if let (Some(surname), Some('某' | '氏'), None) = (chars.next(), chars.next(), chars.next())
+        if let (Some(surname), Some('某' | '氏' | '老'), None) = (chars.next(), chars.next(), chars.next())
             && surnames::is_common_surname(surname)
         {
             e.span.end = e.span.start + surname.len_utf8();
@@ -282,10 +282,13 @@ mod tests {
     }
 
     #[test]
-    fn a_surname_with_mou_or_shi_is_the_surname() {
-        for (text, name, want) in
-            [("科长刘某说", "刘某", "刘"), ("徐氏兄弟", "徐氏", "徐"), ("李某某", "李某某", "李某某")]
-        {
+    fn a_surname_with_mou_shi_or_lao_is_the_surname() {
+        for (text, name, want) in [
+            ("科长刘某说", "刘某", "刘"),
+            ("徐氏兄弟", "徐氏", "徐"),
+            ("胡老说", "胡老", "胡"),
+            ("李某某", "李某某", "李某某"),
+        ] {
             let mut names = vec![model(text, name, EntityKind::Person)];
             surname_with_suffix(text, &mut names);
             assert_eq!(shown(text, &names), [(want.to_string(), EntityKind::Person)], "{text}");
