@@ -60,14 +60,13 @@ fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[
     });
 }
 
-/// 刘某, 徐氏, 胡老 (an elder): the news corpora label the surname alone.
+/// 刘某, 徐氏, 胡老 (an elder), 李先生: the news corpora label the surname
+/// alone, without the honorific the model reads into the name.
 fn surname_with_suffix(text: &str, names: &mut [Entity]) {
     for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
         let Some(name) = text.get(e.span.clone()) else { continue };
-        let mut chars = name.chars();
-        if let (Some(surname), Some('某' | '氏' | '老'), None) = (chars.next(), chars.next(), chars.next())
-            && surnames::is_common_surname(surname)
-        {
+        let Some(surname) = name.chars().next().filter(|&c| surnames::is_common_surname(c)) else { continue };
+        if surnames::HONORIFICS.contains(&&name[surname.len_utf8()..]) {
             e.span.end = e.span.start + surname.len_utf8();
         }
     }
@@ -282,11 +281,13 @@ mod tests {
     }
 
     #[test]
-    fn a_surname_with_mou_shi_or_lao_is_the_surname() {
+    fn a_surname_with_an_honorific_is_the_surname() {
         for (text, name, want) in [
             ("科长刘某说", "刘某", "刘"),
             ("徐氏兄弟", "徐氏", "徐"),
             ("胡老说", "胡老", "胡"),
+            ("李先生告诉记者", "李先生", "李"),
+            ("陈小姐说", "陈小姐", "陈"),
             ("李某某", "李某某", "李某某"),
         ] {
             let mut names = vec![model(text, name, EntityKind::Person)];

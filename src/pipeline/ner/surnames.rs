@@ -9,7 +9,7 @@ use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 /// Honorifics after a one-char surname that make it a way to name a person
 /// (吴先生, 李老师, 王某, 刘家); job titles (汤局长, 毛主席) are the POSITION
 /// rule's.
-const HONORIFICS: [&str; 14] =
+pub(super) const HONORIFICS: [&str; 14] =
     ["先生", "女士", "小姐", "老师", "师傅", "同志", "老", "总", "某", "氏", "家", "博士", "医生", "大夫"];
 
 /// The most common surnames (public statistics), less those that are far
