@@ -102,9 +102,11 @@ const MAX_BODY_REST_CHARS: usize = 3;
 /// LOC right before a rule POSITION) against the model's names over the same
 /// words. The model's place or organization wins; where it ends inside the
 /// body (虹桥国际中央商务区管委会|党组书记), the title takes the rest. A model
-/// person there misread the body (张江科|建办党组书记) and goes, unless a
-/// joiner follows it: then the body ran back over a name the joiner links to
-/// it (部长王兆国及|国务院港澳办副主任), and starts after the joiner. `rules`
+/// person at the body's start misread the body (张江科|建办党组书记) and goes,
+/// unless a joiner follows it: then the body ran back over a name the joiner
+/// links to it (部长王兆国及|国务院港澳办副主任), and starts after the joiner.
+/// A person further in means the body was a clause, not a body
+/// (评论家黄宗江致信|全国政协委员): the body goes, the person stays. `rules`
 /// and `names` are sorted by start.
 fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
     let title_starts: Vec<usize> =
@@ -117,18 +119,28 @@ fn settle_bodies(text: &str, rules: &mut Vec<Entity>, names: &mut Vec<Entity>) {
     let mut misread = vec![false; names.len()];
     // Title start → where the title now starts.
     let mut moved: rustc_hash::FxHashMap<usize, usize> = Default::default();
-    for body in rules.iter_mut().filter(|e| is_body(e)) {
-        let first = names.partition_point(|n| n.span.end <= body.span.start);
-        let over_body = names[first..].iter().take_while(|n| n.span.start < body.span.end);
-        let joined =
-            over_body.filter(|n| n.kind == EntityKind::Person && n.span.start >= body.span.start).find_map(|n| {
-                let after = text.get(n.span.end..body.span.end)?;
-                JOINERS.iter().find(|j| after.starts_with(**j) && after.len() > j.len()).map(|j| n.span.end + j.len())
-            });
-        if let Some(start) = joined {
-            body.span.start = start;
+    rules.retain_mut(|body| {
+        if !is_body(body) {
+            return true;
         }
-    }
+        let first = names.partition_point(|n| n.span.end <= body.span.start);
+        let persons = names[first..]
+            .iter()
+            .take_while(|n| n.span.start < body.span.end)
+            .filter(|n| n.kind == EntityKind::Person && n.span.start >= body.span.start);
+        let mut after_start = false;
+        for n in persons {
+            let after = text.get(n.span.end..body.span.end).unwrap_or_default();
+            if let Some(j) = JOINERS.iter().find(|j| after.starts_with(**j) && after.len() > j.len()) {
+                body.span.start = n.span.end + j.len();
+                return true;
+            }
+            after_start |= n.span.start > body.span.start;
+        }
+        // A person inside the body, not at its start: the rule read a clause
+        // as the body (评论家黄宗江致信|全国政协委员); there is none.
+        !after_start
+    });
     rules.retain(|body| {
         if !is_body(body) {
             return true;
@@ -455,6 +467,18 @@ mod tests {
             [("部长".to_string(), EntityKind::Position), ("副主任".to_string(), EntityKind::Position)]
         );
         assert_eq!(names.len(), 3, "王兆国 stays");
+
+        // A person inside the body, not at its start: no body, the person stays.
+        let text = "著名艺术评论家黄宗江致信全国政协委员";
+        let mut rules = vec![
+            entity(text, "著名艺术评论家黄宗江致信", EntityKind::Organization),
+            entity(text, "全国政协委员", EntityKind::Position),
+        ];
+        let mut names =
+            vec![model(text, "黄宗江", EntityKind::Person), model(text, "全国政协", EntityKind::Organization)];
+        settle_bodies(text, &mut rules, &mut names);
+        assert_eq!(shown(text, &rules), [("全国政协委员".to_string(), EntityKind::Position)]);
+        assert_eq!(names.len(), 2, "黄宗江 stays");
 
         // A rule organization that is no body (a company) is left alone.
         let text = "平头哥(上海)半导体技术有限公司戚肖宁";
