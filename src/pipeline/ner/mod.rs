@@ -64,9 +64,8 @@ impl EntityRecognizer {
         found.extend(names);
         found.extend(places);
         found.extend(surnames);
-        let names: Vec<Entity> = found.iter().filter(|e| is_name(e.kind)).cloned().collect();
-        let mut entities = resolve_overlaps(found);
-        nest_names(&mut entities, names);
+        let mut entities = resolve_overlaps(&found);
+        nest_names(&mut entities, &found);
         link_positions(text, &mut entities);
         entities
     }
@@ -212,8 +211,8 @@ impl ModelNames {
 }
 
 /// Keeps a non-overlapping subset, best first, in O(n log n).
-pub(crate) fn resolve_overlaps(found: Vec<Entity>) -> Vec<Entity> {
-    let names = ModelNames::new(&found);
+pub(crate) fn resolve_overlaps(found: &[Entity]) -> Vec<Entity> {
+    let names = ModelNames::new(found);
     let mut candidates: Vec<&Entity> =
         found.iter().filter(|e| !e.span.is_empty() && !names.strictly_contain(e)).collect();
     candidates.sort_by(|a, b| priority(b).cmp(&priority(a)).then(a.span.start.cmp(&b.span.start)));
@@ -237,10 +236,12 @@ fn holds_names(kind: EntityKind) -> bool {
     matches!(kind, EntityKind::Document | EntityKind::Event | EntityKind::Position)
 }
 
-/// Gives each holder of `entities` (sorted, non-overlapping) the
-/// `names` that lie inside it, resolved among themselves. Linear after the
-/// sort: holders do not overlap, so each name is looked at once or twice.
-fn nest_names(entities: &mut [Entity], mut names: Vec<Entity>) {
+/// Gives each holder of `entities` (sorted, non-overlapping) the names of
+/// `found` (every candidate, kept or not) that lie inside it, resolved among
+/// themselves. Linear after the sort: holders do not overlap, so each name is
+/// looked at once or twice, and only those inside a holder are copied.
+fn nest_names(entities: &mut [Entity], found: &[Entity]) {
+    let mut names: Vec<&Entity> = found.iter().filter(|e| is_name(e.kind)).collect();
     names.sort_by_key(|e| e.span.start);
     for holder in entities.iter_mut().filter(|e| holds_names(e.kind)) {
         let first = names.partition_point(|n| n.span.start < holder.span.start);
@@ -248,9 +249,9 @@ fn nest_names(entities: &mut [Entity], mut names: Vec<Entity>) {
             .iter()
             .take_while(|n| n.span.start < holder.span.end)
             .filter(|n| n.span.end <= holder.span.end && n.span != holder.span)
-            .cloned()
+            .map(|n| (*n).clone())
             .collect();
-        holder.nested = resolve_overlaps(inside);
+        holder.nested = resolve_overlaps(&inside);
     }
 }
 
@@ -370,7 +371,7 @@ mod tests {
     #[test]
     fn overlaps_keep_hard_shapes_then_longer_spans() {
         let text = "《上海市科技创新条例》和上海市科委";
-        let kept = resolve_overlaps(vec![
+        let kept = resolve_overlaps(&[
             entity(text, "上海市", EntityKind::Location),
             entity(text, "《上海市科技创新条例》", EntityKind::Document),
             entity(text, "上海市科委", EntityKind::Organization),
@@ -400,7 +401,7 @@ mod tests {
             // Crosses the meeting's end: not inside, not nested.
             model(text, "运动会在", EntityKind::Organization),
         ];
-        nest_names(&mut kept, names);
+        nest_names(&mut kept, &names);
         let nested: Vec<_> = kept.iter().map(|e| shown(text, &e.nested)).collect();
         let one = |s: &str, k| vec![(s.to_string(), k)];
         assert_eq!(
