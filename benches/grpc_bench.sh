@@ -5,7 +5,7 @@
 # Usage: benches/grpc_bench.sh [path/to/tifa]   (DURATION=8 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-target/release/tifa}
+BIN=${1:-${CARGO_TARGET_DIR:-target}/release/tifa}
 D=${DURATION:-8}
 PORT=50594
 ADDR=http://127.0.0.1:$PORT

@@ -15,12 +15,13 @@ STAGE=${1:-all}
 LIMIT=${2:-25}
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 cargo build --release --quiet --example cpu_profile
+BIN="${CARGO_TARGET_DIR:-target}/release/examples/cpu_profile"   # the build just made, wherever cargo put it
 OUT=$(mktemp -d)
 COUNTED='tifa::pipeline::Annotator::annotate'
 [ "$STAGE" = jieba ] && COUNTED='jieba_rs::Jieba::tag'
 for n in 1 11; do
   valgrind --tool=callgrind --toggle-collect="$COUNTED" \
-    --callgrind-out-file="$OUT/cg.$n" target/release/examples/cpu_profile "$STAGE" "$n" >/dev/null 2>&1
+    --callgrind-out-file="$OUT/cg.$n" "$BIN" "$STAGE" "$n" >/dev/null 2>&1
 done
 python3 - "$OUT" "$LIMIT" "$COUNTED" <<'PY'
 import collections, re, subprocess, sys
