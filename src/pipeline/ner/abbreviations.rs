@@ -8,11 +8,13 @@
 //! - a series of two or more distinct abbreviations, all countries or all
 //!   provinces, followed by a relation word (中美关系, 印巴两国, 港澳台地区);
 //! - a country followed by 方, "side" (美方, 中方);
+//! - a country jieba leaves as a word of its own, before a word for its
+//!   leaders or government (俄总统, 叙政府, 韩经济);
 //! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港),
 //!   or a stance word (对华, 反美);
 //! - a list of two or more abbreviations with 、 (转战赣、粤、闽、湘);
 //! - a dictionary word jieba keeps whole that is a pair with 中 (中日, 中印)
-//!   or names people of a place (华人, 华侨, 港胞): its place chars count.
+//!   or another listed pair (欧美, 港澳), or names people of a place (华人, 华侨, 港胞): its place chars count.
 
 use std::sync::LazyLock;
 
@@ -21,17 +23,25 @@ use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
 const COUNTRIES: &str =
-    "中美日俄英法德意加澳韩朝越印巴以泰菲缅蒙哈乌埃伊叙黎沙欧亚非葡荷比瑞挪丹芬波匈捷希土墨古智秘阿新柬老";
+    "中美日俄英法德意加澳奥韩朝越印巴以泰菲缅蒙哈乌埃伊叙黎沙欧亚非葡荷比瑞挪丹芬波匈捷希土墨古智秘阿新柬老";
 const PROVINCES: &str = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔滇藏陕甘青宁港澳台";
 /// Words after a series that make it a relation between places.
-const RELATIONS: &str = "关系 两国 三国 四国 五国 两岸 双方 三方 之间 合作 贸易 友好 边境 边界 峰会 会谈 会晤 首脑 外长 联合 建交 战略 对话 经贸 等国 交流 谈判 和谈 协议 协定 领导人 元首 伙伴 条约 冲突 争端 两军 军事 安保 同盟 竞争 摩擦 比赛 对抗 之战 大战 两地 三地 地区 一体化 协同 高速 铁路 城际 友谊 文化 科技 青年 人民 议会 外交 防长 总理 总统 首相 政府 经济 投资 双边 三边 多边 互访 对峙 决赛";
-/// Countries that take 方 ("side"); directions and common words (南方, 西方,
-/// 比方, 地方) are left out.
+const RELATIONS: &str = "关系 两国 三国 四国 五国 两岸 同胞 双方 三方 之间 合作 贸易 友好 边境 边界 峰会 会谈 会晤 首脑 外长 联合 建交 战略 对话 经贸 等国 交流 谈判 和谈 协议 协定 领导人 元首 伙伴 条约 冲突 争端 两军 军事 安保 同盟 竞争 摩擦 比赛 对抗 之战 大战 两地 三地 地区 一体化 协同 高速 铁路 城际 友谊 文化 科技 青年 人民 议会 外交 防长 总理 总统 首相 政府 经济 投资 双边 三边 多边 互访 对峙 决赛";
+/// Countries that take 方 ("side") or a [`HEADS`] word; directions and
+/// common words (南方, 西方, 比方, 地方) are left out.
 const SIDES: &str = "中美日俄英法德意加澳韩朝越印巴以泰菲缅蒙哈乌埃伊叙黎欧葡荷瑞挪丹芬波匈捷希土墨智柬";
 /// Before 方, these make a word of their own (对方, 双方, 东方).
 const NOT_BEFORE_SIDE: &str = "对双多一各甲乙丙东西南北地官军警资劳买卖校院厂来";
 /// After 方, these make 方 part of another word (方面, 方案, 方向).
 const NOT_AFTER_SIDE: &str = "面案向式法针便略位言圆舟程阵队块格剂形子";
+/// Words for a country's leaders, government or state after its one-char
+/// name (俄总统, 叙政府). Bodies with a name of their own (外交部, 国会) are
+/// left out: the corpora label 俄外交部 as one organization.
+const HEADS: [&str; 14] =
+    ["总统", "总理", "首相", "外长", "防长", "元首", "领导人", "政府", "当局", "军方", "警方", "经济", "媒体", "舆论"];
+/// Before a [`HEADS`] word these are mostly not a country: 中 a
+/// preposition (会议中总理强调), 以 "by" (以总统名义).
+const NOT_BEFORE_HEAD: &str = "中以";
 const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返对反";
 /// Places a visit verb takes as a one-char abbreviation.
 const VISITED: &str = "华京沪港澳台美日俄欧英法德韩朝印越";
@@ -42,6 +52,14 @@ const VISITED_NEAR: &str = "华京沪港澳台";
 /// Pairs with 中 that are common words too (中意 "to like", 中巴 "minibus",
 /// 中加 "add in", 中以 "in … by"): only before a relation word.
 const NOT_PAIRS: [&str; 4] = ["中意", "中巴", "中加", "中以"];
+/// Pairs without 中 that jieba keeps as one word (欧美, 港澳). Listed one by
+/// one: most two-abbreviation words in jieba's dictionary are something
+/// else (巴黎, 古巴, 辽宁, 非法, 美德, 以德).
+const PAIRS: [&str; 30] = [
+    "美中", "美日", "美俄", "美英", "美韩", "日美", "日俄", "日中", "俄美", "俄中", "英美", "英法", "英日", "欧美",
+    "欧亚", "亚欧", "亚非", "韩美", "韩日", "韩朝", "印巴", "意中", "港澳", "港台", "台港", "京津", "京沪", "沪宁",
+    "粤港", "闽台",
+];
 /// After a visited place these make a currency (对日元, 对美元).
 const CURRENCY_AFTER: &str = "元币";
 /// Words for the people of a place: the place char is a LOCATION (华人).
@@ -88,7 +106,7 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
                 VISIT_VERBS.contains(p)
                     && if matches!(p, '在' | '来') { VISITED_NEAR.contains(c) } else { VISITED.contains(c) }
             });
-        if side || visit {
+        if side || visit || before_head(text, segments, &chars, i) {
             starts.push(chars[i].0);
         }
         i += 1;
@@ -110,6 +128,22 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
         .collect()
 }
 
+/// A [`HEADS`] word follows the country at char `i` (俄总统), and jieba's
+/// token starts at the country and holds nothing else but that word: jieba
+/// keeps 美国会 and 今日 whole, and those are no country abbreviation.
+fn before_head(text: &str, segments: &[Segment], chars: &[(usize, char)], i: usize) -> bool {
+    let (at, c) = chars[i];
+    if !SIDES.contains(c) || NOT_BEFORE_HEAD.contains(c) {
+        return false;
+    }
+    let end = at + c.len_utf8();
+    let Some(head) = HEADS.iter().find(|h| text[end..].starts_with(**h)) else {
+        return false;
+    };
+    let k = segments.partition_point(|s| s.span.start < at);
+    segments.get(k).is_some_and(|s| s.span.start == at && (s.span.end == end || s.span.end == end + head.len()))
+}
+
 /// Starts of the place chars in jieba tokens that are a pair with 中
 /// (中日) or words for a place's people (华人, 港胞, 华人华侨).
 fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
@@ -118,8 +152,8 @@ fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
         let Some(word) = text.get(token.span.clone()) else { continue };
         let mut chars = word.chars();
         let (Some(first), Some(second)) = (chars.next(), chars.next()) else { continue };
-        let pair = first == '中' && second != '中' && COUNTRIES.contains(second);
-        if pair && chars.next().is_none() && !NOT_PAIRS.contains(&word) {
+        let with_china = first == '中' && second != '中' && COUNTRIES.contains(second) && !NOT_PAIRS.contains(&word);
+        if (with_china || PAIRS.contains(&word)) && chars.next().is_none() {
             out.extend([token.span.start, token.span.start + first.len_utf8()]);
             continue;
         }
@@ -232,12 +266,22 @@ mod tests {
     }
 
     #[test]
+    fn countries_before_their_leaders_and_government() {
+        assert_eq!(places("正因为俄总统与国家杜马关系紧张"), ["俄"]);
+        assert_eq!(places("抵达后立即与叙总统会谈"), ["叙"]);
+        assert_eq!(places("韩政府宣布"), ["韩"]);
+    }
+
+    #[test]
     fn stances_lists_pairs_and_peoples() {
         assert_eq!(places("发展对华关系"), ["华"]);
         assert_eq!(places("掀起反华浪潮"), ["华"]);
         assert_eq!(places("转战赣、粤、闽、湘，经过"), ["赣", "粤", "闽", "湘"]);
         assert_eq!(places("翻阅了中、英、德、法不同语种"), ["中", "英", "德", "法"]);
         assert_eq!(places("26年前，中日实现了邦交正常化"), ["中", "日"]);
+        assert_eq!(places("已有不少在欧美工作的学者"), ["欧", "美"]);
+        assert_eq!(places("为了满足港澳同胞的愿望"), ["港", "澳"]);
+        assert_eq!(places("对未来10年奥中关系的发展"), ["奥", "中"]);
         assert_eq!(places("160多位华人华侨代表"), ["华", "华"]);
         assert_eq!(places("百名港胞平安飞离"), ["港"]);
     }
@@ -260,6 +304,14 @@ mod tests {
             "比赛中以2∶3落败",
             "新、老干部",
             "这个方案很中意",
+            "会议中总理强调",
+            "以总统特使身份",
+            "长骆家辉对美国会中目前存在的",
+            "今日政府工作报告",
+            "美国总统",
+            "在巴黎举行",
+            "古巴和蒙古",
+            "以德治国",
         ] {
             assert!(places(text).is_empty(), "{text}: {:?}", places(text));
         }
