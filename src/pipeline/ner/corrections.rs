@@ -11,6 +11,7 @@ use crate::pipeline::types::{Entity, EntityKind, Span};
 /// `rules` are the rule entities of the same text and `phrases` its policy
 /// phrases, both sorted by start; `gazetteer` is the model's.
 pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
+    trim_stray_marks(text, names);
     surname_with_suffix(text, names);
     authors_lose_their_verb(text, names);
     mend_one_char_persons(text, names, rules);
@@ -20,6 +21,83 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     roads_are_places(text, names);
     drop_numbered_one_char_places(text, names);
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
+}
+
+/// Quote and title marks, each with its closing mark.
+const MARK_PAIRS: [(char, char); 6] = [('《', '》'), ('“', '”'), ('「', '」'), ('（', '）'), ('(', ')'), ('〈', '〉')];
+
+fn is_mark(c: char) -> bool {
+    MARK_PAIRS.iter().any(|&(open, close)| c == open || c == close)
+}
+
+/// The marks of `name` that no other mark of it pairs with: closing marks
+/// with no opening one before them, and opening marks left open at the end.
+fn unpaired_marks(name: &str) -> (Vec<char>, Vec<char>) {
+    let (mut closers, mut open) = (Vec::new(), Vec::new());
+    for c in name.chars() {
+        if let Some(&(_, close)) = MARK_PAIRS.iter().find(|p| p.0 == c) {
+            open.push(close);
+        } else if is_mark(c) && open.last() == Some(&c) {
+            open.pop();
+        } else if is_mark(c) {
+            closers.push(c);
+        }
+    }
+    (closers, open)
+}
+
+/// The model reads marks as plain chars, so a name can run over a quote or
+/// title mark it does not close. Where the text closes it right next to the
+/// name, the name takes that mark in (“红双喜”公司, like the corpora's
+/// “和平”号空间站); a name then wrapped whole in marks loses them (人民日报》
+/// and “防汛救灾领导小组 become 人民日报 and 防汛救灾领导小组). A name whose
+/// marks still do not pair, or that ends in a mark, keeps its longest
+/// stretch without marks, the first of equals (石油输出国组织（欧佩克）).
+fn trim_stray_marks(text: &str, names: &mut Vec<Entity>) {
+    names.retain_mut(|e| {
+        let Some(name) = text.get(e.span.clone()) else { return true };
+        if !name.contains(is_mark) {
+            return true;
+        }
+        let (closers, open) = unpaired_marks(name);
+        let opener = |close: char| MARK_PAIRS.iter().find(|p| p.1 == close).map(|p| p.0);
+        if let Some(&first) = closers.first() {
+            let before = text[..e.span.start].chars().next_back();
+            if closers.len() == 1 && before.is_some_and(|b| Some(b) == opener(first)) {
+                e.span.start -= before.map_or(0, char::len_utf8);
+            }
+        }
+        if let &[close] = open.as_slice() {
+            if text[e.span.end..].starts_with(close) {
+                e.span.end += close.len_utf8();
+            }
+        }
+        let name = &text[e.span.clone()];
+        let (closers, open) = unpaired_marks(name);
+        let first = name.chars().next().unwrap_or(' ');
+        let last = name.chars().next_back().unwrap_or(' ');
+        let wrapped = MARK_PAIRS.contains(&(first, last))
+            && unpaired_marks(&name[first.len_utf8()..name.len() - last.len_utf8()]) == (vec![], vec![]);
+        if wrapped {
+            e.span = e.span.start + first.len_utf8()..e.span.end - last.len_utf8();
+            return !e.span.is_empty();
+        }
+        if closers.is_empty() && open.is_empty() && !is_mark(last) {
+            return true;
+        }
+        let mut best = 0..0;
+        let mut from = 0;
+        for (i, c) in name.char_indices().chain([(name.len(), '》')]) {
+            if is_mark(c) {
+                if i - from > best.len() {
+                    best = from..i;
+                }
+                from = i + c.len_utf8();
+            }
+        }
+        e.span = e.span.start + best.start..e.span.start + best.end;
+        !best.is_empty()
+    });
 }
 
 /// 中 in 二十届二中、三中全会 is an ordinal plenum, not a place: a one-char
@@ -207,6 +285,25 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) 
 mod tests {
     use super::*;
     use crate::pipeline::ner::tests::{model, shown};
+
+    #[test]
+    fn names_keep_no_mark_they_do_not_close() {
+        for (text, found, kept) in [
+            ("据《人民日报》报道", "人民日报》", Some("人民日报")),
+            ("成立“防汛救灾领导小组”", "“防汛救灾领导小组", Some("防汛救灾领导小组")),
+            ("石油输出国组织（欧佩克）", "石油输出国组织（欧佩克", Some("石油输出国组织")),
+            ("他说“”", "“”", None),
+            ("美国《时代》周刊报道", "美国《时代》周刊", Some("美国《时代》周刊")),
+            ("俄罗斯的“和平”号空间站", "“和平”号空间站", Some("“和平”号空间站")),
+            ("实施“希望工程”以来", "“希望工程”", Some("希望工程")),
+            ("给“红双喜”公司带来", "红双喜”公司", Some("“红双喜”公司")),
+        ] {
+            let mut names = vec![model(text, found, EntityKind::Organization)];
+            trim_stray_marks(text, &mut names);
+            let shown: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+            assert_eq!(shown, kept.into_iter().map(String::from).collect::<Vec<_>>(), "{found}");
+        }
+    }
 
     #[test]
     fn one_char_persons_join_a_split_name_or_need_a_title() {
