@@ -5,6 +5,7 @@
 
 pub mod abbreviations;
 mod corrections;
+pub mod eponyms;
 pub mod model;
 pub mod rules;
 mod surnames;
@@ -57,12 +58,14 @@ impl EntityRecognizer {
         found.sort_by_key(|e| e.span.start);
         let surnames = surnames::find(text, segments, &found);
         let places = abbreviations::find(text, segments);
+        let eponyms = eponyms::find(text, segments);
         let mut names = self.model.predict_outside(text, segments, skipped);
-        names.retain(|e| !abbreviations::superseded(text, e, &places));
+        names.retain(|e| !abbreviations::superseded(text, e, &places) && !eponyms::superseded(e, &eponyms));
         corrections::correct(text, &mut names, &found, phrases, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
+        found.extend(eponyms);
         found.extend(surnames);
         let mut entities = resolve_overlaps(&found);
         nest_names(&mut entities, &found);
