@@ -123,10 +123,10 @@ fn trim_stray_marks(text: &str, names: &mut Vec<Entity>) {
                 e.span.start -= before.map_or(0, char::len_utf8);
             }
         }
-        if let &[close] = open.as_slice() {
-            if text[e.span.end..].starts_with(close) {
-                e.span.end += close.len_utf8();
-            }
+        if let &[close] = open.as_slice()
+            && text[e.span.end..].starts_with(close)
+        {
+            e.span.end += close.len_utf8();
         }
         let name = &text[e.span.clone()];
         let (closers, open) = unpaired_marks(name);
