@@ -74,6 +74,9 @@ const CONFIDENCE: f32 = 0.85;
 static ABBREVIATIONS: LazyLock<CharSet> =
     LazyLock::new(|| CharSet::new(COUNTRIES.chars().chain(PROVINCES.chars()).chain(VISITED.chars())));
 
+static COUNTRY_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(COUNTRIES.chars()));
+static PROVINCE_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PROVINCES.chars()));
+
 fn is_abbreviation(c: char) -> bool {
     ABBREVIATIONS.contains(c)
 }
@@ -133,7 +136,9 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
 /// keeps 美国会 and 今日 whole, and those are no country abbreviation.
 fn before_head(text: &str, segments: &[Segment], chars: &[(usize, char)], i: usize) -> bool {
     let (at, c) = chars[i];
-    if !SIDES.contains(c) || NOT_BEFORE_HEAD.contains(c) {
+    // The first chars of HEADS: most chars after a country are none of them.
+    let next = chars.get(i + 1).map_or(' ', |x| x.1);
+    if !"总首外防元领政当军警经媒舆".contains(next) || !SIDES.contains(c) || NOT_BEFORE_HEAD.contains(c) {
         return false;
     }
     let end = at + c.len_utf8();
@@ -152,7 +157,10 @@ fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
         let Some(word) = text.get(token.span.clone()) else { continue };
         let mut chars = word.chars();
         let (Some(first), Some(second)) = (chars.next(), chars.next()) else { continue };
-        let with_china = first == '中' && second != '中' && COUNTRIES.contains(second) && !NOT_PAIRS.contains(&word);
+        if !is_abbreviation(first) {
+            continue; // every pair and people word begins with one
+        }
+        let with_china = first == '中' && second != '中' && COUNTRY_SET.contains(second) && !NOT_PAIRS.contains(&word);
         if (with_china || PAIRS.contains(&word)) && chars.next().is_none() {
             out.extend([token.span.start, token.span.start + first.len_utf8()]);
             continue;
@@ -171,31 +179,37 @@ fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
 /// follows it (or it is a list with 、), the char index one past the series.
 fn series_end(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
     let first = chars[i].1;
-    if !is_abbreviation(first) {
-        return None;
-    }
-    let group = if COUNTRIES.contains(first) {
-        COUNTRIES
-    } else if PROVINCES.contains(first) {
-        PROVINCES
+    let group: &CharSet = if COUNTRY_SET.contains(first) {
+        &COUNTRY_SET
+    } else if PROVINCE_SET.contains(first) {
+        &PROVINCE_SET
     } else {
         return None;
     };
-    let mut seen = vec![first];
+    // Most abbreviation chars are no series at all (中 in 其中): say so at once.
+    let next = chars.get(i + 1).map_or(' ', |x| x.1);
+    if next != '、' && !group.contains(next) {
+        return None;
+    }
+    const MAX: usize = 5;
+    let mut seen = [first; MAX];
+    let mut count = 1;
     let mut end = i + 1;
-    while end < chars.len() && seen.len() < 5 {
+    while end < chars.len() && count < MAX {
         let c = chars[end].1;
         let after_comma = c == '、' && chars.get(end + 1).is_some_and(|x| group.contains(x.1));
         if after_comma {
             end += 1;
             continue;
         }
-        if !group.contains(c) || seen.contains(&c) {
+        if !group.contains(c) || seen[..count].contains(&c) {
             break;
         }
-        seen.push(c);
+        seen[count] = c;
+        count += 1;
         end += 1;
     }
+    let seen = &seen[..count];
     let rest = &text[chars.get(end).map_or(text.len(), |x| x.0)..];
     // A list alternates one char and 、 (赣、粤、闽): 朝、蒙古 is none.
     let listed = (end - i) % 2 == 1

@@ -9,6 +9,7 @@ use crate::pipeline::types::{Entity, EntityKind, Source};
 
 /// How jieba tokens with eponyms begin (马列主义, 汤尤杯), and how many of
 /// their first chars are persons. 马恩 is left out: 马恩河 is the Marne.
+/// (`find` tests a token's first char against 马, 汤 and 尤 before these.)
 const PREFIXES: [(&str, usize); 4] = [("马列", 2), ("汤尤", 2), ("汤杯", 1), ("尤杯", 1)];
 
 const CONFIDENCE: f32 = 0.9;
@@ -18,7 +19,9 @@ const CONFIDENCE: f32 = 0.9;
 pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
     let mut out = Vec::new();
     for token in segments {
-        let Some(word) = text.get(token.span.clone()) else { continue };
+        let Some(word) = text.get(token.span.clone()).filter(|w| w.starts_with(['马', '汤', '尤'])) else {
+            continue;
+        };
         let Some(&(_, persons)) = PREFIXES.iter().find(|(p, _)| word.starts_with(p)) else { continue };
         for (at, c) in word.char_indices().take(persons) {
             let start = token.span.start + at;
