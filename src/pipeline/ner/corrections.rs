@@ -18,6 +18,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     complete_names_before_speech(text, names, rules);
     drop_repeated_last_char(text, names, gazetteer);
     venues_are_places(text, names);
+    facilities_take_their_place(text, names);
     roads_are_places(text, names);
     drop_numbered_one_char_places(text, names);
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
@@ -290,6 +291,45 @@ fn venues_are_places(text: &str, names: &mut [Entity]) {
     }
 }
 
+/// Facilities named after their place, which the news corpora label as one
+/// place (德黑兰机场, 虹口体育馆, 杭州植物园, 上海博物馆): hospitals, schools
+/// and hotels are organizations there, and stay out.
+const FACILITY_SUFFIXES: [&str; 14] = [
+    "机场",
+    "体育馆",
+    "体育场",
+    "火车站",
+    "大桥",
+    "隧道",
+    "植物园",
+    "动物园",
+    "公园",
+    "广场",
+    "博物馆",
+    "纪念馆",
+    "大厦",
+    "寺",
+];
+
+/// A model place written right before a facility word (德黑兰|机场) is the
+/// facility's name: the place takes the word in, unless a model name
+/// starts there.
+fn facilities_take_their_place(text: &str, names: &mut [Entity]) {
+    for k in 0..names.len() {
+        let e = &names[k];
+        if e.kind != EntityKind::Location {
+            continue;
+        }
+        let after = &text[e.span.end..];
+        let Some(suffix) = FACILITY_SUFFIXES.iter().find(|s| after.starts_with(**s)) else { continue };
+        let end = e.span.end + suffix.len();
+        if names.get(k + 1).is_some_and(|n| n.span.start < end) {
+            continue;
+        }
+        names[k].span.end = end;
+    }
+}
+
 /// Road names the model takes for people (杨高南路): no Chinese name ends so.
 const ROAD_SUFFIXES: [&str; 4] = ["路", "大道", "大街", "公路"];
 
@@ -365,6 +405,24 @@ mod tests {
             complete_name_lists(text, &mut names);
             assert_eq!(names.len(), before, "{text}");
         }
+    }
+
+    #[test]
+    fn facilities_are_one_place_with_their_place() {
+        let text = "抵达德黑兰机场时说";
+        let mut names = vec![model(text, "德黑兰", EntityKind::Location)];
+        facilities_take_their_place(text, &mut names);
+        assert_eq!(shown(text, &names), [("德黑兰机场".to_string(), EntityKind::Location)]);
+
+        // Not an organization, and not over a name the model found after it.
+        let text = "上海广场大厦";
+        let mut names = vec![model(text, "上海", EntityKind::Organization)];
+        facilities_take_their_place(text, &mut names);
+        assert_eq!(shown(text, &names), [("上海".to_string(), EntityKind::Organization)]);
+        let text = "北京广场大厦";
+        let mut names = vec![model(text, "北京", EntityKind::Location), model(text, "广场大厦", EntityKind::Location)];
+        facilities_take_their_place(text, &mut names);
+        assert_eq!(&text[names[0].span.clone()], "北京");
     }
 
     #[test]
