@@ -19,6 +19,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_repeated_last_char(text, names, gazetteer);
     venues_are_places(text, names);
     facilities_take_their_place(text, names);
+    split_chained_divisions(text, names);
     roads_are_places(text, names);
     drop_numbered_one_char_places(text, names);
     drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
@@ -330,6 +331,39 @@ fn facilities_take_their_place(text: &str, names: &mut [Entity]) {
     }
 }
 
+/// Chars that end the name of an administrative division.
+const DIVISION_ENDS: &str = "省市县区乡镇村州";
+/// Those after which a place is cut (州 ends 苏州 and 杭州 too: 苏州新区).
+const DIVISION_CUTS: &str = "省市县区乡镇";
+
+/// A division written before the division inside it (营口市鲅鱼圈区, 利津县罗镇乡)
+/// is two places in the news corpora: a model place that ends in a
+/// division char and has another one inside (two chars or more before it,
+/// three or more after) is cut after the inner one. Other places with a division inside stay
+/// whole (重庆市人民大会堂, 苏州新区).
+fn split_chained_divisions(text: &str, names: &mut Vec<Entity>) {
+    let mut out = Vec::with_capacity(names.len());
+    for e in names.drain(..) {
+        let name = text.get(e.span.clone()).unwrap_or("");
+        let chars: Vec<(usize, char)> = name.char_indices().collect();
+        let ends_division = chars.last().is_some_and(|&(_, c)| DIVISION_ENDS.contains(c));
+        // The first inner division char with two chars or more before it
+        // and three or more after (苏州新区 stays whole).
+        let cut = (e.kind == EntityKind::Location && ends_division && chars.len() >= 5)
+            .then(|| (1..chars.len() - 3).find(|&k| DIVISION_CUTS.contains(chars[k].1)))
+            .flatten()
+            .map(|k| e.span.start + chars[k + 1].0);
+        match cut {
+            Some(at) => {
+                out.push(Entity { span: e.span.start..at, ..e.clone() });
+                out.push(Entity { span: at..e.span.end, ..e });
+            }
+            None => out.push(e),
+        }
+    }
+    *names = out;
+}
+
 /// Road names the model takes for people (杨高南路): no Chinese name ends so.
 const ROAD_SUFFIXES: [&str; 4] = ["路", "大道", "大街", "公路"];
 
@@ -423,6 +457,23 @@ mod tests {
         let mut names = vec![model(text, "北京", EntityKind::Location), model(text, "广场大厦", EntityKind::Location)];
         facilities_take_their_place(text, &mut names);
         assert_eq!(&text[names[0].span.clone()], "北京");
+    }
+
+    #[test]
+    fn chained_divisions_are_two_places() {
+        for (text, parts) in [
+            ("营口市鲅鱼圈区区长", &["营口市", "鲅鱼圈区"][..]),
+            ("利津县罗镇乡前邵村", &["利津县", "罗镇乡"]),
+            ("重庆市人民大会堂", &["重庆市人民大会堂"]),
+            ("苏州新区", &["苏州新区"]),
+            ("浦东新区", &["浦东新区"]),
+        ] {
+            let whole = text.strip_suffix("区长").or(text.strip_suffix("前邵村")).unwrap_or(text);
+            let mut names = vec![model(text, whole, EntityKind::Location)];
+            split_chained_divisions(text, &mut names);
+            let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+            assert_eq!(found, parts, "{text}");
+        }
     }
 
     #[test]
