@@ -337,23 +337,17 @@ const DIVISION_ENDS: &str = "省市县区乡镇村州";
 const DIVISION_CUTS: &str = "省市县区乡镇";
 
 /// A division written before the division inside it (营口市鲅鱼圈区, 利津县罗镇乡)
-/// is two places in the news corpora: a model place that ends in a
-/// division char and has another one inside (two chars or more before it,
-/// three or more after) is cut after the inner one. Other places with a division inside stay
-/// whole (重庆市人民大会堂, 苏州新区).
+/// is two places in the news corpora, and so is a province before a city or
+/// county in it (江苏泰兴市): such a model place is cut in two. Other places
+/// with a division inside stay whole (重庆市人民大会堂, 苏州新区, 吉林市).
 fn split_chained_divisions(text: &str, names: &mut Vec<Entity>) {
     let mut out = Vec::with_capacity(names.len());
     for e in names.drain(..) {
-        let name = text.get(e.span.clone()).unwrap_or("");
-        let chars: Vec<(usize, char)> = name.char_indices().collect();
-        let ends_division = chars.last().is_some_and(|&(_, c)| DIVISION_ENDS.contains(c));
-        // The first inner division char with two chars or more before it
-        // and three or more after (苏州新区 stays whole).
-        let cut = (e.kind == EntityKind::Location && ends_division && chars.len() >= 5)
-            .then(|| (1..chars.len() - 3).find(|&k| DIVISION_CUTS.contains(chars[k].1)))
-            .flatten()
-            .map(|k| e.span.start + chars[k + 1].0);
-        match cut {
+        let cut = text
+            .get(e.span.clone())
+            .filter(|_| e.kind == EntityKind::Location)
+            .and_then(|name| inner_division_end(name).or_else(|| province_before_city(name)));
+        match cut.map(|len| e.span.start + len) {
             Some(at) => {
                 out.push(Entity { span: e.span.start..at, ..e.clone() });
                 out.push(Entity { span: at..e.span.end, ..e });
@@ -362,6 +356,29 @@ fn split_chained_divisions(text: &str, names: &mut Vec<Entity>) {
         }
     }
     *names = out;
+}
+
+/// Where the first inner division of `name` ends (bytes), if `name` ends in
+/// a division char and the inner one has two chars or more before it and
+/// three or more after (营口市|鲅鱼圈区; 苏州新区 stays whole).
+fn inner_division_end(name: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = name.char_indices().collect();
+    if chars.len() < 5 || !chars.last().is_some_and(|&(_, c)| DIVISION_ENDS.contains(c)) {
+        return None;
+    }
+    (1..chars.len() - 3).find(|&k| DIVISION_CUTS.contains(chars[k].1)).map(|k| chars[k + 1].0)
+}
+
+/// Provinces and province-level cities, by the name written without 省 or 市.
+const PROVINCES: &str = "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 \
+     四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门";
+
+/// A province written without 省 before a city or county (江苏|泰兴市,
+/// 山东|莒县): the byte length of the province. 吉林市 is one place.
+fn province_before_city(name: &str) -> Option<usize> {
+    let province = PROVINCES.split_whitespace().find(|p| name.starts_with(p))?;
+    let rest = &name[province.len()..];
+    (rest.chars().count() >= 2 && rest.ends_with(['市', '县'])).then_some(province.len())
 }
 
 /// Road names the model takes for people (杨高南路): no Chinese name ends so.
@@ -466,6 +483,9 @@ mod tests {
             ("利津县罗镇乡前邵村", &["利津县", "罗镇乡"]),
             ("重庆市人民大会堂", &["重庆市人民大会堂"]),
             ("苏州新区", &["苏州新区"]),
+            ("江苏泰兴市", &["江苏", "泰兴市"]),
+            ("山东莒县", &["山东", "莒县"]),
+            ("吉林市", &["吉林市"]),
             ("浦东新区", &["浦东新区"]),
         ] {
             let whole = text.strip_suffix("区长").or(text.strip_suffix("前邵村")).unwrap_or(text);
