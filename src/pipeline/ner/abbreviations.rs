@@ -256,12 +256,10 @@ pub fn superseded(text: &str, entity: &Entity, abbreviations: &[Entity]) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::segment::SegmentationOptions;
+    use crate::pipeline::ner::tests::tokens;
 
     fn places(text: &str) -> Vec<String> {
-        let segmenter = crate::cli::train::data::segmenter().unwrap();
-        let segments = segmenter.segment(text, &[], SegmentationOptions::default());
-        find(text, &segments).into_iter().map(|e| text[e.span].to_string()).collect()
+        find(text, &tokens(text)).into_iter().map(|e| text[e.span].to_string()).collect()
     }
 
     #[test]

@@ -308,6 +308,15 @@ fn is_name(kind: EntityKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::segment::{SegmentationOptions, Segmenter};
+
+    /// jieba's tokens of `text` as the annotator's segmenter reads them
+    /// (jieba-rs and tifa's domain words, loaded once for all tests).
+    pub(super) fn tokens(text: &str) -> Vec<Segment> {
+        static SEGMENTER: std::sync::LazyLock<Segmenter> =
+            std::sync::LazyLock::new(|| crate::cli::train::data::segmenter().unwrap());
+        SEGMENTER.segment(text, &[], SegmentationOptions::default())
+    }
 
     /// A rule entity for `needle` (its first occurrence in `text`).
     pub(super) fn entity(text: &str, needle: &str, kind: EntityKind) -> Entity {

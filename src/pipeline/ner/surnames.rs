@@ -84,13 +84,11 @@ pub fn find(text: &str, segments: &[Segment], rules: &[Entity]) -> Vec<Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::segment::SegmentationOptions;
+    use crate::pipeline::ner::tests::tokens;
 
     fn persons(text: &str) -> Vec<String> {
-        let segmenter = crate::cli::train::data::segmenter().unwrap();
-        let segments = segmenter.segment(text, &[], SegmentationOptions::default());
         let rules = crate::pipeline::ner::rules::find(text, None);
-        find(text, &segments, &rules).into_iter().map(|e| text[e.span].to_string()).collect()
+        find(text, &tokens(text), &rules).into_iter().map(|e| text[e.span].to_string()).collect()
     }
 
     #[test]
