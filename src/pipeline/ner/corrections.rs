@@ -18,6 +18,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     complete_names_before_speech(text, names, rules);
     drop_repeated_last_char(text, names, gazetteer);
     venues_are_places(text, names);
+    facilities_are_places(text, names);
     facilities_take_their_place(text, names);
     split_chained_divisions(text, names);
     roads_are_places(text, names);
@@ -292,25 +293,28 @@ fn venues_are_places(text: &str, names: &mut [Entity]) {
     }
 }
 
-/// Facilities named after their place, which the news corpora label as one
-/// place (德黑兰机场, 虹口体育馆, 杭州植物园, 上海博物馆): hospitals, schools
-/// and hotels are organizations there, and stay out.
-const FACILITY_SUFFIXES: [&str; 14] = [
-    "机场",
-    "体育馆",
-    "体育场",
-    "火车站",
-    "大桥",
-    "隧道",
-    "植物园",
-    "动物园",
-    "公园",
-    "广场",
-    "博物馆",
-    "纪念馆",
-    "大厦",
-    "寺",
-];
+/// Words that end the name of a facility, which the news corpora label as a
+/// place every time (德黑兰机场, 虹口体育馆, 上海博物馆, 人民大会堂): hospitals,
+/// schools and hotels are organizations there, and are not listed.
+const FACILITY_SUFFIXES: &str = "机场 体育馆 体育场 火车站 大桥 隧道 植物园 动物园 公园 广场 博物馆 纪念馆 展览馆 \
+     美术馆 图书馆 会堂 纪念堂 大厦 寺";
+
+fn facility_suffix(text: &str) -> Option<&'static str> {
+    FACILITY_SUFFIXES.split_whitespace().find(|s| text.starts_with(s))
+}
+
+/// A model organization or person whose name ends in a facility word is
+/// the facility, a place (南非国家博物馆). 剧院 is not listed: the corpora
+/// label a theatre either way.
+fn facilities_are_places(text: &str, names: &mut [Entity]) {
+    for e in names.iter_mut().filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Person)) {
+        let Some(name) = text.get(e.span.clone()) else { continue };
+        let ends_in_facility = FACILITY_SUFFIXES.split_whitespace().any(|s| name.len() > s.len() && name.ends_with(s));
+        if ends_in_facility {
+            e.kind = EntityKind::Location;
+        }
+    }
+}
 
 /// A model place written right before a facility word (德黑兰|机场) is the
 /// facility's name: the place takes the word in, unless a model name
@@ -322,7 +326,7 @@ fn facilities_take_their_place(text: &str, names: &mut [Entity]) {
             continue;
         }
         let after = &text[e.span.end..];
-        let Some(suffix) = FACILITY_SUFFIXES.iter().find(|s| after.starts_with(**s)) else { continue };
+        let Some(suffix) = facility_suffix(after) else { continue };
         let end = e.span.end + suffix.len();
         if names.get(k + 1).is_some_and(|n| n.span.start < end) {
             continue;
@@ -464,6 +468,15 @@ mod tests {
         let mut names = vec![model(text, "德黑兰", EntityKind::Location)];
         facilities_take_their_place(text, &mut names);
         assert_eq!(shown(text, &names), [("德黑兰机场".to_string(), EntityKind::Location)]);
+
+        let text = "南非国家博物馆和北京饭店";
+        let mut names = vec![
+            model(text, "南非国家博物馆", EntityKind::Organization),
+            model(text, "北京饭店", EntityKind::Organization),
+        ];
+        facilities_are_places(text, &mut names);
+        let kinds: Vec<EntityKind> = names.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EntityKind::Location, EntityKind::Organization]);
 
         // Not an organization, and not over a name the model found after it.
         let text = "上海广场大厦";
