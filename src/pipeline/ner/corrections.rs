@@ -14,6 +14,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     trim_stray_marks(text, names);
     surname_with_suffix(text, names);
     authors_lose_their_verb(text, names);
+    regnal_numbers_join_the_name(text, names);
     mend_one_char_persons(text, names, rules);
     complete_names_before_speech(text, names, rules);
     drop_repeated_last_char(text, names, gazetteer);
@@ -216,6 +217,28 @@ fn authors_lose_their_verb(text: &str, names: &mut [Entity]) {
         let Some(name) = text.get(e.span.clone()) else { continue };
         if let Some(rest) = name.strip_suffix(['著', '译']).filter(|rest| rest.chars().count() >= 2) {
             e.span.end = e.span.start + rest.len();
+        }
+    }
+}
+
+/// 伊丽莎白二世, 查尔斯三世, 哈桑二世: a monarch's or pope's number is part of
+/// the name, as the corpora label it; the model stops before it. A model
+/// person right before a Chinese numeral and 世 (not 世纪, 世界) takes them in.
+fn regnal_numbers_join_the_name(text: &str, names: &mut [Entity]) {
+    for k in 0..names.len() {
+        if names[k].kind != EntityKind::Person {
+            continue;
+        }
+        let after = &text[names[k].span.end..];
+        let numeral = after.find(|c: char| !"一二三四五六七八九十".contains(c)).unwrap_or(after.len());
+        let rest = &after[numeral..];
+        // 世纪 is a century, 世界 the world, 世代 generations.
+        if numeral == 0 || !rest.starts_with('世') || rest['世'.len_utf8()..].starts_with(['纪', '界', '代']) {
+            continue;
+        }
+        let end = names[k].span.end + numeral + '世'.len_utf8();
+        if names.get(k + 1).is_none_or(|n| n.span.start >= end) {
+            names[k].span.end = end;
         }
     }
 }
@@ -506,6 +529,22 @@ mod tests {
             split_chained_divisions(text, &mut names);
             let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
             assert_eq!(found, parts, "{text}");
+        }
+    }
+
+    #[test]
+    fn regnal_numbers_are_part_of_the_name() {
+        let text = "英国女王伊丽莎白二世和国王查尔斯三世";
+        let mut names = vec![model(text, "伊丽莎白", EntityKind::Person), model(text, "查尔斯", EntityKind::Person)];
+        regnal_numbers_join_the_name(text, &mut names);
+        let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(found, ["伊丽莎白二世", "查尔斯三世"]);
+
+        for text in ["李明二十世纪", "李明一世界", "查尔斯三"] {
+            let mut names = vec![model(text, &text[..text.find(['二', '一', '三']).unwrap()], EntityKind::Person)];
+            let before = names[0].span.clone();
+            regnal_numbers_join_the_name(text, &mut names);
+            assert_eq!(names[0].span, before, "{text}");
         }
     }
 
