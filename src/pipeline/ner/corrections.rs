@@ -322,7 +322,16 @@ fn venues_are_places(text: &str, names: &mut [Entity]) {
 const FACILITY_SUFFIXES: &str = "机场 体育馆 体育场 火车站 大桥 隧道 植物园 动物园 公园 广场 博物馆 纪念馆 展览馆 \
      美术馆 图书馆 会堂 纪念堂 大厦 寺";
 
+/// First and last chars of [`FACILITY_SUFFIXES`]: most names and the text
+/// after them fail these at once.
+const FACILITY_FIRSTS: &str = "机体火大隧植动公广博纪展美图会寺";
+const FACILITY_LASTS: &str = "场馆站桥道园堂厦寺";
+
+/// The facility word `text` begins with.
 fn facility_suffix(text: &str) -> Option<&'static str> {
+    if !text.chars().next().is_some_and(|c| FACILITY_FIRSTS.contains(c)) {
+        return None;
+    }
     FACILITY_SUFFIXES.split_whitespace().find(|s| text.starts_with(s))
 }
 
@@ -332,7 +341,8 @@ fn facility_suffix(text: &str) -> Option<&'static str> {
 fn facilities_are_places(text: &str, names: &mut [Entity]) {
     for e in names.iter_mut().filter(|e| matches!(e.kind, EntityKind::Organization | EntityKind::Person)) {
         let Some(name) = text.get(e.span.clone()) else { continue };
-        let ends_in_facility = FACILITY_SUFFIXES.split_whitespace().any(|s| name.len() > s.len() && name.ends_with(s));
+        let ends_in_facility = name.chars().next_back().is_some_and(|c| FACILITY_LASTS.contains(c))
+            && FACILITY_SUFFIXES.split_whitespace().any(|s| name.len() > s.len() && name.ends_with(s));
         if ends_in_facility {
             e.kind = EntityKind::Location;
         }
@@ -368,13 +378,18 @@ const DIVISION_CUTS: &str = "省市县区乡镇";
 /// county in it (江苏泰兴市): such a model place is cut in two. Other places
 /// with a division inside stay whole (重庆市人民大会堂, 苏州新区, 吉林市).
 fn split_chained_divisions(text: &str, names: &mut Vec<Entity>) {
-    let mut out = Vec::with_capacity(names.len());
+    let cut_of = |e: &Entity| {
+        text.get(e.span.clone())
+            .filter(|name| e.kind == EntityKind::Location && name.ends_with(|c| DIVISION_ENDS.contains(c)))
+            .and_then(|name| inner_division_end(name).or_else(|| province_before_city(name)))
+            .map(|len| e.span.start + len)
+    };
+    if !names.iter().any(|e| cut_of(e).is_some()) {
+        return; // most texts: nothing to cut, nothing to copy
+    }
+    let mut out = Vec::with_capacity(names.len() + 1);
     for e in names.drain(..) {
-        let cut = text
-            .get(e.span.clone())
-            .filter(|_| e.kind == EntityKind::Location)
-            .and_then(|name| inner_division_end(name).or_else(|| province_before_city(name)));
-        match cut.map(|len| e.span.start + len) {
+        match cut_of(&e) {
             Some(at) => {
                 out.push(Entity { span: e.span.start..at, ..e.clone() });
                 out.push(Entity { span: at..e.span.end, ..e });
@@ -403,6 +418,9 @@ const PROVINCES: &str = "北京 天津 上海 重庆 河北 山西 辽宁 吉林
 /// A province written without 省 before a city or county (江苏|泰兴市,
 /// 山东|莒县): the byte length of the province. 吉林市 is one place.
 fn province_before_city(name: &str) -> Option<usize> {
+    if !name.ends_with(['市', '县']) {
+        return None;
+    }
     let province = PROVINCES.split_whitespace().find(|p| name.starts_with(p))?;
     let rest = &name[province.len()..];
     (rest.chars().count() >= 2 && rest.ends_with(['市', '县'])).then_some(province.len())
