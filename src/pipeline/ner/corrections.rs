@@ -39,7 +39,7 @@ fn complete_name_lists(text: &str, names: &mut Vec<Entity>) {
     let item_ok = |item: &str| {
         let count = item.chars().count();
         (2..=3).contains(&count)
-            && item.chars().all(model::features::is_han)
+            && item.chars().all(|c| model::features::is_han(c) && c != '等')
             && item.chars().next().is_some_and(surnames::is_common_surname)
     };
     let mut added = Vec::new();
@@ -77,7 +77,8 @@ fn complete_name_lists(text: &str, names: &mut Vec<Entity>) {
     }
     if !added.is_empty() {
         added.sort_by_key(|e| e.span.start);
-        added.dedup_by(|a, b| a.span == b.span);
+        // Two lists' scans can meet on one item: keep the first reading.
+        added.dedup_by(|later, kept| later.span.start < kept.span.end);
         names.extend(added);
         names.sort_by_key(|e| e.span.start);
     }
@@ -491,6 +492,13 @@ mod tests {
         complete_name_lists(text, &mut names);
         assert_eq!(shown(text, &names).len(), 2, "李明 without 等");
         assert_eq!(&text[names[1].span.clone()], "李明");
+
+        // Scanned from both sides, 王五 is read once: 等 is in no name.
+        let text = "张三、王五等、李四";
+        let mut names = vec![model(text, "张三", EntityKind::Person), model(text, "李四", EntityKind::Person)];
+        complete_name_lists(text, &mut names);
+        let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(found, ["张三", "王五", "李四"]);
 
         // Not a surname, too long, or the model read it as something else.
         for (text, other) in [("王兆国、北京市代表团", None), ("王兆国、海南", Some("海南")), ("王兆国、爱心", None)]
