@@ -13,8 +13,9 @@
 //! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港),
 //!   or a stance word (对华, 反美);
 //! - a list of two or more abbreviations with 、 (转战赣、粤、闽、湘);
-//! - a dictionary word jieba keeps whole that is a pair with 中 (中日, 中印)
-//!   or another listed pair (欧美, 港澳), or names people of a place (华人, 华侨, 港胞): its place chars count.
+//! - a dictionary word jieba keeps whole that is a pair with 中 (中日, 中印),
+//!   another listed pair (欧美, 港澳), or a word for the people of a place
+//!   (华人, 华侨, 港胞): its place chars count.
 
 use std::sync::LazyLock;
 
@@ -150,7 +151,8 @@ fn before_head(text: &str, segments: &[Segment], chars: &[(usize, char)], i: usi
 }
 
 /// Starts of the place chars in jieba tokens that are a pair with 中
-/// (中日) or words for a place's people (华人, 港胞, 华人华侨).
+/// (中日), a listed pair (欧美) or words for a place's people (华人, 港胞,
+/// 华人华侨).
 fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
     let mut out = Vec::new();
     for token in segments {
