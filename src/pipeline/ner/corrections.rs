@@ -477,14 +477,14 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::ner::tests::{model, shown};
+    use crate::pipeline::ner::tests::{model, shown, shown_texts};
 
     #[test]
     fn lists_of_names_are_completed() {
         let text = "名誉副主席贾亦斌、彭清源、徐起超、沈求我，副主席";
         let mut names = vec![model(text, "贾亦斌", EntityKind::Person)];
         complete_name_lists(text, &mut names);
-        let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+        let found = shown_texts(text, &names);
         assert_eq!(found, ["贾亦斌", "彭清源", "徐起超", "沈求我"]);
 
         let text = "会见了王兆国、李明等人";
@@ -497,7 +497,7 @@ mod tests {
         let text = "张三、王五等、李四";
         let mut names = vec![model(text, "张三", EntityKind::Person), model(text, "李四", EntityKind::Person)];
         complete_name_lists(text, &mut names);
-        let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+        let found = shown_texts(text, &names);
         assert_eq!(found, ["张三", "王五", "李四"]);
 
         // Not a surname, too long, or the model read it as something else.
@@ -553,7 +553,7 @@ mod tests {
             let whole = text.strip_suffix("区长").or(text.strip_suffix("前邵村")).unwrap_or(text);
             let mut names = vec![model(text, whole, EntityKind::Location)];
             split_chained_divisions(text, &mut names);
-            let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+            let found = shown_texts(text, &names);
             assert_eq!(found, parts, "{text}");
         }
     }
@@ -563,7 +563,7 @@ mod tests {
         let text = "英国女王伊丽莎白二世和国王查尔斯三世";
         let mut names = vec![model(text, "伊丽莎白", EntityKind::Person), model(text, "查尔斯", EntityKind::Person)];
         regnal_numbers_join_the_name(text, &mut names);
-        let found: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+        let found = shown_texts(text, &names);
         assert_eq!(found, ["伊丽莎白二世", "查尔斯三世"]);
 
         for text in ["李明二十世纪", "李明一世界", "查尔斯三"] {
@@ -588,7 +588,7 @@ mod tests {
         ] {
             let mut names = vec![model(text, found, EntityKind::Organization)];
             trim_stray_marks(text, &mut names);
-            let shown: Vec<String> = shown(text, &names).into_iter().map(|(t, _)| t).collect();
+            let shown = shown_texts(text, &names);
             assert_eq!(shown, kept.into_iter().map(String::from).collect::<Vec<_>>(), "{found}");
         }
     }

@@ -437,6 +437,11 @@ mod tests {
         entities.iter().map(|e| (text[e.span.clone()].to_string(), e.kind)).collect()
     }
 
+    /// The texts of `entities`, without their kinds.
+    pub(super) fn shown_texts(text: &str, entities: &[Entity]) -> Vec<String> {
+        entities.iter().map(|e| text[e.span.clone()].to_string()).collect()
+    }
+
     #[test]
     fn bodies_give_way_to_model_names_and_win_over_model_persons() {
         // The model's organization ends inside the body: the title takes the rest.
