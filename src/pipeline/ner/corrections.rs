@@ -690,7 +690,7 @@ mod tests {
             model(text, "王著", EntityKind::Person),
         ];
         authors_lose_their_verb(text, &mut names);
-        let shown: Vec<&str> = names.iter().map(|e| &text[e.span.clone()]).collect();
+        let shown = shown_texts(text, &names);
         assert_eq!(shown, ["赵振宇", "李松梅", "王著"]);
     }
 
