@@ -75,6 +75,8 @@ const CONFIDENCE: f32 = 0.85;
 static ABBREVIATIONS: LazyLock<CharSet> =
     LazyLock::new(|| CharSet::new(COUNTRIES.chars().chain(PROVINCES.chars()).chain(VISITED.chars())));
 
+/// The first chars of [`HEADS`].
+static HEAD_FIRSTS: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(HEADS.iter().filter_map(|h| h.chars().next())));
 static COUNTRY_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(COUNTRIES.chars()));
 static PROVINCE_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PROVINCES.chars()));
 
@@ -137,9 +139,9 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
 /// keeps 美国会 and 今日 whole, and those are no country abbreviation.
 fn before_head(text: &str, segments: &[Segment], chars: &[(usize, char)], i: usize) -> bool {
     let (at, c) = chars[i];
-    // The first chars of HEADS: most chars after a country are none of them.
+    // Most chars after a country begin no HEADS word.
     let next = chars.get(i + 1).map_or(' ', |x| x.1);
-    if !"总首外防元领政当军警经媒舆".contains(next) || !SIDES.contains(c) || NOT_BEFORE_HEAD.contains(c) {
+    if !HEAD_FIRSTS.contains(next) || !SIDES.contains(c) || NOT_BEFORE_HEAD.contains(c) {
         return false;
     }
     let end = at + c.len_utf8();

@@ -3,7 +3,10 @@
 //! organization, a road taken for a person, a word of a policy phrase taken
 //! for a name.
 
+use std::sync::LazyLock;
+
 use super::model::gazetteer::{Gazetteer, JIEBA_LISTS, KNOWN_PERSONS};
+use super::rules::text::CharSet;
 use super::{model, surnames};
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
@@ -325,8 +328,10 @@ const FACILITY_SUFFIXES: &str = "机场 体育馆 体育场 火车站 大桥 隧
 
 /// First and last chars of [`FACILITY_SUFFIXES`]: most names and the text
 /// after them fail these at once.
-const FACILITY_FIRSTS: &str = "机体火大隧植动公广博纪展美图会寺";
-const FACILITY_LASTS: &str = "场馆站桥道园堂厦寺";
+static FACILITY_FIRSTS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(FACILITY_SUFFIXES.split_whitespace().filter_map(|s| s.chars().next())));
+static FACILITY_LASTS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(FACILITY_SUFFIXES.split_whitespace().filter_map(|s| s.chars().next_back())));
 
 /// The facility word `text` begins with.
 fn facility_suffix(text: &str) -> Option<&'static str> {
