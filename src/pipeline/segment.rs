@@ -49,9 +49,9 @@ pub struct Segment {
 
 pub struct Segmenter {
     jieba: Jieba,
-    /// Words a domain dictionary tags as names (nr, ns, nt): curated, so the
-    /// entity recognizer takes them as they are.
-    listed_names: rustc_hash::FxHashSet<Box<str>>,
+    /// Words a domain dictionary tags as names (nr, ns, nt), with that tag:
+    /// curated, so the entity recognizer takes them as they are.
+    listed_names: rustc_hash::FxHashMap<Box<str>, &'static str>,
 }
 
 /// Tags of a dictionary word that make it a listed name.
@@ -62,7 +62,7 @@ impl Segmenter {
     /// per line). Domain words keep names and fixed terms whole.
     pub fn new(user_dicts: &mut [(&str, &mut dyn BufRead)]) -> Result<Self, String> {
         let mut jieba = Jieba::new();
-        let mut listed_names = rustc_hash::FxHashSet::default();
+        let mut listed_names = rustc_hash::FxHashMap::default();
         for (name, dict) in user_dicts.iter_mut() {
             let mut lines = String::new();
             dict.read_to_string(&mut lines).map_err(|e| format!("{name}: {e}"))?;
@@ -70,9 +70,9 @@ impl Segmenter {
             for line in lines.lines() {
                 let mut fields = line.split_whitespace();
                 if let (Some(word), Some(_freq), Some(tag)) = (fields.next(), fields.next(), fields.next())
-                    && NAME_TAGS.contains(&tag)
+                    && let Some(tag) = NAME_TAGS.iter().find(|t| **t == tag)
                 {
-                    listed_names.insert(word.into());
+                    listed_names.insert(word.into(), *tag);
                 }
             }
         }
@@ -81,12 +81,12 @@ impl Segmenter {
 
     /// Whether a domain dictionary lists `word` as a name.
     pub fn is_listed_name(&self, word: &str) -> bool {
-        self.listed_names.contains(word)
+        self.listed_names.contains_key(word)
     }
 
-    /// The `segments` of `text` that a domain dictionary lists as names. jieba
-    /// tags a dictionary word with its dictionary tag, so only tokens with a
-    /// name tag need a lookup.
+    /// The `segments` of `text` that a domain dictionary lists as names.
+    /// [`Segmenter::segment`] gives a listed name its dictionary tag, so only
+    /// tokens with a name tag need a lookup.
     pub fn listed_names(&self, text: &str, segments: &[Segment]) -> Vec<Segment> {
         segments
             .iter()
@@ -154,7 +154,8 @@ impl Segmenter {
         match options.mode {
             SegmentationMode::Precise => {
                 for t in self.jieba.tag(piece, options.hmm) {
-                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos: pos_tags::intern(t.tag) });
+                    let pos = self.listed_tag(t.word, pos_tags::intern(t.tag));
+                    out.push(Segment { span: base + t.byte_start..base + t.byte_end, pos });
                 }
             }
             SegmentationMode::Search | SegmentationMode::Full => {
@@ -168,6 +169,18 @@ impl Segmenter {
                 }
             }
         }
+    }
+
+    /// A listed name's dictionary tag, else jieba's `tag`. jieba's HMM tagger
+    /// can retag a dictionary word (徐汇区 ns became nr before 区级); only a
+    /// name tag is looked up, as only a name's tag can be mistaken for one.
+    fn listed_tag(&self, word: &str, tag: &'static str) -> &'static str {
+        if NAME_TAGS.contains(&tag)
+            && let Some(&listed) = self.listed_names.get(word)
+        {
+            return listed;
+        }
+        tag
     }
 
     /// The tag jieba gives a word on its own (search and full modes have no tagger).
@@ -238,6 +251,14 @@ mod tests {
         let segments = segmenter.segment(text, &[], SegmentationOptions::default());
         assert_eq!(words(text, &segments)[0], "临港新片区");
         assert_eq!(segments[0].pos, "ns");
+        // jieba's HMM tagger reads the listed place before 区级 as a person.
+        let mut dict = "徐汇区 3000 ns\n".as_bytes();
+        let segmenter = Segmenter::new(&mut [("test.dict", &mut dict)]).unwrap();
+        let text = "学习;徐汇区区级机关青年";
+        let segments = segmenter.segment(text, &[], SegmentationOptions::default());
+        let listed = segmenter.listed_names(text, &segments);
+        assert_eq!(words(text, &listed), ["徐汇区"]);
+        assert_eq!(listed[0].pos, "ns");
     }
 
     #[test]

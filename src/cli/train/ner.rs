@@ -19,7 +19,7 @@ use crate::pipeline::ner::model::{ModelParams, NerModel, parse_names};
 use crate::pipeline::segment::Segmenter;
 
 /// Release written into the model file's version string.
-pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.3";
+pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.4";
 
 #[derive(Debug, Clone)]
 pub struct Config {
