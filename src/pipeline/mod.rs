@@ -129,19 +129,22 @@ impl Annotator {
         };
         let protected: Vec<ProtectedSpan> =
             phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
-        let segments = if needs_precise(options) {
+        let (segments, jieba_tokens) = if needs_precise(options) {
             let junk = structure.boilerplate();
-            self.segmenter.segment_outside(view.as_str(), skipped(options, &junk), &protected, precise(options))
+            let tokens = self.segmenter.segment_outside(view.as_str(), skipped(options, &junk), &[], precise(options));
+            // The model reads jieba's own tokens; a copy only if phrases change them.
+            let jieba_tokens = if features.entities && !protected.is_empty() { tokens.clone() } else { Vec::new() };
+            (keep_whole(tokens, &protected), jieba_tokens)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        Segmented { view, structure, phrases, protected, segments }
+        Segmented { view, structure, phrases, protected, segments, jieba_tokens }
     }
 
     /// Stages 4–5 and the result: entities, entity tokens, keywords, spans
     /// mapped back to the original text.
     fn finish(&self, text: &str, options: &AnnotateOptions, segmented: Segmented) -> Annotation {
-        let Segmented { view, structure, mut phrases, protected, mut segments } = segmented;
+        let Segmented { view, structure, mut phrases, protected, mut segments, jieba_tokens } = segmented;
         let features = options.features;
         let mut annotation = Annotation::default();
         let junk = structure.boilerplate();
@@ -153,6 +156,7 @@ impl Annotator {
             let listed = self.segmenter.listed_names(view.as_str(), &segments);
             let context = TextContext {
                 segments: &segments,
+                jieba_tokens: if protected.is_empty() { &segments } else { &jieba_tokens },
                 listed: &listed,
                 phrases: &phrase_spans,
                 bylines: &structure.author_spans,
@@ -243,6 +247,9 @@ struct Segmented {
     phrases: Vec<PolicyPhrase>,
     protected: Vec<ProtectedSpan>,
     segments: Vec<Segment>,
+    /// `segments` before the phrases were made whole (for the NER model);
+    /// empty when no entities are asked for.
+    jieba_tokens: Vec<Segment>,
 }
 
 /// The tag a token gets when it is a whole entity.

@@ -1,6 +1,6 @@
 //! Corrections of the statistical model's names where its reading is
 //! known to go wrong in news text: a lone surname, a hall taken for an
-//! organization, a road taken for a person, a word of a policy phrase taken
+//! organization, a road or district taken for a person, a word of a policy phrase taken
 //! for a name.
 
 use std::sync::LazyLock;
@@ -17,6 +17,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     trim_stray_marks(text, names);
     surname_with_suffix(text, names);
     authors_lose_their_verb(text, names);
+    bodies_lose_the_verb_they_start(text, names);
     regnal_numbers_join_the_name(text, names);
     mend_one_char_persons(text, names, rules);
     complete_names_before_speech(text, names, rules);
@@ -25,9 +26,9 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     facilities_are_places(text, names);
     facilities_take_their_place(text, names);
     split_chained_divisions(text, names);
-    roads_are_places(text, names);
+    places_are_no_persons(text, names);
     drop_numbered_one_char_places(text, names);
-    drop_unlisted_inside_phrases(text, names, phrases, gazetteer);
+    names_meet_phrases_whole(text, names, phrases, gazetteer);
     complete_name_lists(text, names);
 }
 
@@ -179,27 +180,71 @@ fn drop_numbered_one_char_places(text: &str, names: &mut Vec<Entity>) {
 }
 
 /// A policy phrase is never a name (the lexicon holds none), and inside one
-/// the model guesses at words it rarely saw: 中心 in 五个中心, 新中心 in
-/// 国际科技创新中心. A model name within a phrase stays only when jieba's
-/// dictionary has it as a name (中国 in 中国特色社会主义; the corpora's names
-/// are too noisy: one labels 中心) or it leads the phrase (习近平 in
-/// 习近平新时代中国特色社会主义思想, 上海 in 上海国际金融中心). `names` and
-/// `phrases` are sorted by start.
-fn drop_unlisted_inside_phrases(text: &str, names: &mut Vec<Entity>, phrases: &[Span], gazetteer: &Gazetteer) {
+/// the model guesses at words it rarely saw: 中心 in 五个中心, 城中村 in
+/// 城中村改造, 崇德 in 学史崇德. A model name within a phrase stays only when
+/// two lists vouch for it with the model's type: jieba's dictionary and the
+/// known names (curated and the corpora's), as for 中国, 上海 and 长三角; each
+/// alone is too noisy (jieba has 城中村 as a place and 崇德 as a person, a
+/// corpus labels 中心). A person on the known list needs no more (习近平 in
+/// 习近平新时代中国特色社会主义思想). A name that runs into a phrase from outside
+/// (上海|科创中心) keeps its part outside the phrase, if jieba lists that part
+/// as a name, with the type it lists; a name that goes on after a whole
+/// phrase stays (伟大建党精神研究中心). `names` and `phrases` are sorted by start.
+fn names_meet_phrases_whole(text: &str, names: &mut Vec<Entity>, phrases: &[Span], gazetteer: &Gazetteer) {
     if phrases.is_empty() {
         return;
     }
     let mut next = 0;
-    names.retain(|e| {
+    names.retain_mut(|e| {
         while next < phrases.len() && phrases[next].end <= e.span.start {
             next += 1;
         }
-        let Some(p) = phrases.get(next).filter(|p| p.start <= e.span.start && e.span.end <= p.end) else {
+        let Some(p) = phrases.get(next).filter(|p| p.start < e.span.end) else {
             return true;
         };
-        let leads = e.span.start == p.start && e.span.end < p.end;
-        leads || text.get(e.span.clone()).is_some_and(|name| gazetteer.lists_of(name) & JIEBA_LISTS != 0)
+        if p.start <= e.span.start && e.span.end <= p.end {
+            return text.get(e.span.clone()).is_some_and(|name| vouched_as(gazetteer.lists_of(name), e.kind));
+        }
+        if e.span.start <= p.start && p.end < e.span.end {
+            return true; // a body named after a phrase (伟大建党精神研究中心)
+        }
+        // Crossing an edge of the phrase: the part before it, else the part after.
+        e.span = if e.span.start < p.start { e.span.start..p.start } else { p.end..e.span.end };
+        match text.get(e.span.clone()).and_then(|part| jieba_kind(gazetteer.lists_of(part))) {
+            Some(kind) => {
+                e.kind = kind;
+                true
+            }
+            None => false,
+        }
     });
+}
+
+/// Whether the list bits of a name (see [`Gazetteer::lists_of`]) vouch for it
+/// as a `kind` inside a phrase: the known list and jieba's list of that type,
+/// or for a person the known list alone.
+fn vouched_as(lists: u8, kind: EntityKind) -> bool {
+    let Some(known) = list_bit(kind) else { return false };
+    let jieba = known << 3;
+    lists & known != 0 && (lists & jieba != 0 || kind == EntityKind::Person)
+}
+
+/// The known-names list bit of a kind (see [`Gazetteer::lists_of`]); jieba's
+/// list of the kind is three bits up.
+fn list_bit(kind: EntityKind) -> Option<u8> {
+    match kind {
+        EntityKind::Person => Some(KNOWN_PERSONS),
+        EntityKind::Location => Some(KNOWN_PERSONS << 1),
+        EntityKind::Organization => Some(KNOWN_PERSONS << 2),
+        _ => None,
+    }
+}
+
+/// The type jieba's dictionary gives a name (place first, then body, then person).
+fn jieba_kind(lists: u8) -> Option<EntityKind> {
+    [EntityKind::Location, EntityKind::Organization, EntityKind::Person]
+        .into_iter()
+        .find(|&k| list_bit(k).is_some_and(|known| lists & (known << 3) & JIEBA_LISTS != 0))
 }
 
 /// 刘某, 徐氏, 胡老 (an elder), 李先生: the news corpora label the surname
@@ -223,6 +268,32 @@ fn authors_lose_their_verb(text: &str, names: &mut [Entity]) {
             e.span.end = e.span.start + rest.len();
         }
     }
+}
+
+/// Verbs that begin with the char a body's name ends with: 按照市委部署 is
+/// 市委 + 部署 ("as the city committee arranged"), never a 市委部. The corpora
+/// never end a name inside one.
+const VERBS_AFTER_BODIES: [&str; 1] = ["部署"];
+
+/// A model organization or place that runs into a [`VERBS_AFTER_BODIES`]
+/// verb, whole or its first char, gives it back (市委部署 or 市委部|署 → 市委).
+fn bodies_lose_the_verb_they_start(text: &str, names: &mut Vec<Entity>) {
+    names.retain_mut(|e| {
+        if e.kind == EntityKind::Person {
+            return true;
+        }
+        let Some(name) = text.get(e.span.clone()) else { return true };
+        // The verb starts where the name would end: its first char, or both.
+        let verb_start = name
+            .char_indices()
+            .rev()
+            .take(2)
+            .map(|(i, _)| e.span.start + i)
+            .find(|&at| VERBS_AFTER_BODIES.iter().any(|v| text[at..].starts_with(v) && at + v.len() >= e.span.end));
+        let Some(at) = verb_start else { return true };
+        e.span.end = at;
+        !e.span.is_empty()
+    });
 }
 
 /// 伊丽莎白二世, 查尔斯三世, 哈桑二世: a monarch's or pope's number is part of
@@ -432,13 +503,15 @@ fn province_before_city(name: &str) -> Option<usize> {
     (rest.chars().count() >= 2 && rest.ends_with(['市', '县'])).then_some(province.len())
 }
 
-/// Road names the model takes for people (杨高南路): no Chinese name ends so.
-const ROAD_SUFFIXES: [&str; 4] = ["路", "大道", "大街", "公路"];
+/// Roads, districts, counties and provinces the model takes for people
+/// (杨高南路, 徐汇区, 莱克伍德县): no person of the corpora has a name of three
+/// or more chars that ends so. 市, 乡 and 镇 are left out: 村山富市, 曾湘乡.
+const PLACE_SUFFIXES: [&str; 7] = ["路", "大道", "大街", "公路", "区", "县", "省"];
 
-fn roads_are_places(text: &str, names: &mut [Entity]) {
+fn places_are_no_persons(text: &str, names: &mut [Entity]) {
     for e in names.iter_mut().filter(|e| e.kind == EntityKind::Person) {
         let Some(name) = text.get(e.span.clone()) else { continue };
-        if name.chars().count() >= 3 && ROAD_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        if name.chars().count() >= 3 && PLACE_SUFFIXES.iter().any(|s| name.ends_with(s)) {
             e.kind = EntityKind::Location;
         }
     }
@@ -618,28 +691,64 @@ mod tests {
     }
 
     #[test]
-    fn inside_a_policy_phrase_only_dictionary_names_and_leading_words_stay() {
-        let text = "坚持中国特色社会主义，加快五个中心建设，上海国际金融中心";
+    fn inside_a_policy_phrase_only_names_a_list_vouches_for_stay() {
+        let text = "坚持习近平新时代中国特色社会主义思想，加快五个中心建设，推进城中村改造，学史崇德，上海国际金融中心，上海科创中心";
         let span = |needle: &str| {
             let start = text.find(needle).unwrap();
             start..start + needle.len()
         };
-        let phrases = [span("中国特色社会主义"), span("五个中心"), span("上海国际金融中心")];
-        // 中国 is a place in jieba's dictionary (list 4); 中心 only in a corpus list (1).
-        let gazetteer = Gazetteer::new([("中国", 4), ("中心", 1)]);
+        let phrases = [
+            span("习近平新时代中国特色社会主义思想"),
+            span("五个中心"),
+            span("城中村改造"),
+            span("学史崇德"),
+            span("上海国际金融中心"),
+            span("科创中心"),
+        ];
+        // Lists: 0 known persons, 1 known places (a corpus labels 中心), 3 jieba
+        // persons, 4 jieba places.
+        let gazetteer = Gazetteer::new([
+            ("习近平", 0),
+            ("中心", 1),
+            ("中国", 1),
+            ("中国", 4),
+            ("上海", 1),
+            ("上海", 4),
+            ("城中村", 4),
+            ("崇德", 3),
+        ]);
         let mut names = vec![
+            model(text, "习近平", EntityKind::Person),
             model(text, "中国", EntityKind::Location),
             model(text, "特色", EntityKind::Organization),
-            model(text, "五个中心", EntityKind::Organization),
             // The first 中心 of the text: the one in 五个中心.
             model(text, "中心", EntityKind::Location),
+            model(text, "城中村", EntityKind::Location),
+            model(text, "崇德", EntityKind::Person),
             model(text, "上海", EntityKind::Location),
+            Entity {
+                span: text.rfind("上海").unwrap()..text.len(), ..model(text, "上海", EntityKind::Organization)
+            },
         ];
-        drop_unlisted_inside_phrases(text, &mut names, &phrases, &gazetteer);
+        names_meet_phrases_whole(text, &mut names, &phrases, &gazetteer);
+        let want = [
+            ("习近平", EntityKind::Person),
+            ("中国", EntityKind::Location),
+            ("上海", EntityKind::Location),
+            ("上海", EntityKind::Location),
+        ];
+        assert_eq!(shown(text, &names), want.map(|(t, k)| (t.to_string(), k)));
         assert_eq!(
-            shown(text, &names),
-            [("中国".to_string(), EntityKind::Location), ("上海".to_string(), EntityKind::Location)]
+            names[3].span.start,
+            text.rfind("上海").unwrap(),
+            "上海科创中心 is cut to the place before the phrase"
         );
+        // A body named after a phrase goes on past it, and stays whole.
+        let text = "上海市中国共产党伟大建党精神研究中心成立";
+        let phrase = text.find("伟大").unwrap()..text.find("精神").unwrap() + "精神".len();
+        let mut names = vec![model(text, "上海市中国共产党伟大建党精神研究中心", EntityKind::Organization)];
+        names_meet_phrases_whole(text, &mut names, std::slice::from_ref(&phrase), &gazetteer);
+        assert_eq!(shown_texts(text, &names), ["上海市中国共产党伟大建党精神研究中心"]);
     }
 
     #[test]
@@ -700,11 +809,42 @@ mod tests {
     }
 
     #[test]
-    fn a_road_is_no_person() {
-        let text = "位于杨高南路的广场";
-        let mut names = vec![model(text, "杨高南路", EntityKind::Person)];
-        roads_are_places(text, &mut names);
-        assert_eq!(names[0].kind, EntityKind::Location);
+    fn a_body_gives_back_the_verb_it_starts() {
+        let text = "要按照市委部署，推进部署工作";
+        for read in ["市委部", "市委部署"] {
+            let mut names = vec![model(text, read, EntityKind::Organization)];
+            bodies_lose_the_verb_they_start(text, &mut names);
+            assert_eq!(shown_texts(text, &names), ["市委"], "{read}");
+        }
+        let lone = text.rfind("部署").unwrap();
+        let mut names = vec![Entity { span: lone..lone + "部".len(), ..model(text, "部", EntityKind::Organization) }];
+        bodies_lose_the_verb_they_start(text, &mut names);
+        assert!(names.is_empty(), "a name of the verb's first char alone goes");
+        let text = "按照市委部署，国防部发言人说";
+        let mut names =
+            vec![model(text, "市委", EntityKind::Organization), model(text, "国防部", EntityKind::Organization)];
+        bodies_lose_the_verb_they_start(text, &mut names);
+        assert_eq!(
+            shown_texts(text, &names),
+            ["市委", "国防部"],
+            "names that end before the verb or before no verb stay"
+        );
+    }
+
+    #[test]
+    fn a_road_or_district_is_no_person() {
+        for (text, name) in
+            [("位于杨高南路的广场", "杨高南路"), ("徐汇区区级机关", "徐汇区"), ("美国莱克伍德县", "莱克伍德县")]
+        {
+            let mut names = vec![model(text, name, EntityKind::Person)];
+            places_are_no_persons(text, &mut names);
+            assert_eq!(names[0].kind, EntityKind::Location, "{name}");
+        }
+        for (text, name) in [("日本首相村山富市", "村山富市"), ("张路说", "张路")] {
+            let mut names = vec![model(text, name, EntityKind::Person)];
+            places_are_no_persons(text, &mut names);
+            assert_eq!(names[0].kind, EntityKind::Person, "{name}");
+        }
     }
 
     #[test]
@@ -730,12 +870,12 @@ mod tests {
         let text = "全会在世博中心举行";
         let mut names = vec![model(text, "世博中心", EntityKind::Organization)];
         venues_are_places(text, &mut names);
-        roads_are_places(text, &mut names);
+        places_are_no_persons(text, &mut names);
         assert_eq!(names[0].kind, EntityKind::Location);
         let text = "在白宫举行的记者招待会";
         let mut names = vec![model(text, "白宫", EntityKind::Organization)];
         venues_are_places(text, &mut names);
-        roads_are_places(text, &mut names);
+        places_are_no_persons(text, &mut names);
         assert_eq!(names[0].kind, EntityKind::Organization);
     }
 }

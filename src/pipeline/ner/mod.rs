@@ -21,8 +21,11 @@ use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 /// list sorted, spans into the text.
 #[derive(Clone, Copy)]
 pub struct TextContext<'a> {
-    /// jieba's tokens.
+    /// jieba's tokens, each policy phrase one token.
     pub segments: &'a [Segment],
+    /// jieba's own tokens, phrases cut as jieba cuts them: what the model
+    /// was trained on (a phrase as one long token is nothing it ever saw).
+    pub jieba_tokens: &'a [Segment],
     /// The tokens a domain dictionary lists as names (临港新片区 ns).
     pub listed: &'a [Segment],
     /// The policy phrases found in it.
@@ -51,7 +54,7 @@ impl EntityRecognizer {
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
     /// non-overlapping.
     pub fn recognize(&self, text: &str, context: &TextContext) -> Vec<Entity> {
-        let TextContext { segments, listed, phrases, bylines, skipped, reference } = *context;
+        let TextContext { segments, jieba_tokens, listed, phrases, bylines, skipped, reference } = *context;
         let mut found = rules::find(text, reference);
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
         found.extend(listed.iter().filter_map(listed_name));
@@ -59,7 +62,7 @@ impl EntityRecognizer {
         let surnames = surnames::find(text, segments, &found);
         let places = abbreviations::find(text, segments);
         let eponyms = eponyms::find(text, segments);
-        let mut names = self.model.predict_outside(text, segments, skipped);
+        let mut names = self.model.predict_outside(text, jieba_tokens, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places) && !eponyms::superseded(e, &eponyms));
         corrections::correct(text, &mut names, &found, phrases, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
