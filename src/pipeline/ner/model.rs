@@ -204,10 +204,11 @@ impl NerModel {
         let mut out = Vec::new();
         let mut emissions = Vec::new();
         let mut tags = Vec::new();
+        let mut back = Vec::new();
         let skipped: Vec<Range<usize>> = skipped.iter().map(|s| ex.char_span(s)).collect();
         for region in ex.units().into_iter().flat_map(|r| outside(r, &skipped)) {
             self.emissions(&ex, region.clone(), &mut emissions);
-            decode::viterbi_i32(&emissions, &self.params.transitions, &mut tags);
+            decode::viterbi_i32(&emissions, &self.params.transitions, &mut back, &mut tags);
             for (range, kind) in decode::spans(&tags) {
                 let kind = match kind {
                     0 => EntityKind::Person,
@@ -598,6 +599,7 @@ mod tests {
         let (mut t_ex, mut t_em, mut t_vit) = (0f64, 0f64, 0f64);
         let mut em = Vec::new();
         let mut tags = Vec::new();
+        let mut back = Vec::new();
         for _ in 0..rounds {
             for (doc, segments) in &all {
                 let a = Instant::now();
@@ -609,7 +611,7 @@ mod tests {
                     let c = Instant::now();
                     model.emissions(&ex, r, &mut em);
                     let d = Instant::now();
-                    decode::viterbi_i32(&em, &model.params.transitions, &mut tags);
+                    decode::viterbi_i32(&em, &model.params.transitions, &mut back, &mut tags);
                     t_em += (d - c).as_secs_f64();
                     t_vit += d.elapsed().as_secs_f64();
                 }
