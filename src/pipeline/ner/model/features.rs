@@ -177,8 +177,11 @@ impl Extractor {
     /// segment that goes back is skipped, uncovered chars become one-char
     /// tokens of their own. Tokens are numbered in text order.
     pub fn new(text: &str, segments: &[Segment], gazetteer: &Gazetteer, bits: u32) -> Self {
-        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
-        let mut offsets = Vec::with_capacity(text.len() / 3 + 2);
+        // Vectors sized up front (every token has a char): regrowing them
+        // copies them.
+        let count = text.chars().count();
+        let mut chars = Vec::with_capacity(count);
+        let mut offsets = Vec::with_capacity(count + 1);
         for (i, c) in text.char_indices() {
             chars.push(c);
             offsets.push(i);
@@ -203,7 +206,7 @@ impl Extractor {
         shapes.extend([15; PADDING]);
         classes.extend([0xFFFF; PADDING]);
         let char_values = &values[PADDING..PADDING + n];
-        let mut tokens = Vec::with_capacity(segments.len() + 1);
+        let mut tokens = Vec::with_capacity(n);
         let mut token_of = vec![(0u32, 3u8); n];
         let mut ci = 0usize; // next char not yet given a token
         for seg in segments {
