@@ -188,6 +188,15 @@ pub struct Extractor {
 /// Padding entries each side of the per-char arrays: the widest window is ±2.
 const PADDING: usize = 2;
 
+/// `PADDING` copies of `pad`, `f` of each char, `PADDING` copies of `pad`.
+fn padded<T: Copy>(chars: &[char], pad: T, f: impl Fn(char) -> T) -> Vec<T> {
+    let mut out = Vec::with_capacity(chars.len() + 2 * PADDING);
+    out.extend([pad; PADDING]);
+    out.extend(chars.iter().map(|&c| f(c)));
+    out.extend([pad; PADDING]);
+    out
+}
+
 impl Extractor {
     /// `segments` should cover `text` contiguously, in order; anything else
     /// (a gap, an overlap, a span off a char boundary) is tolerated: a
@@ -205,23 +214,11 @@ impl Extractor {
         }
         offsets.push(text.len());
         let n = chars.len();
-        // Each char folded once: its value, shape and name-likeness class,
-        // with PADDING entries each side.
-        let mut values = Vec::with_capacity(n + 2 * PADDING);
-        let mut shapes = Vec::with_capacity(n + 2 * PADDING);
-        let mut classes = Vec::with_capacity(n + 2 * PADDING);
-        values.extend([PAD; PADDING]);
-        shapes.extend([15; PADDING]);
-        classes.extend([0xFFFF; PADDING]);
-        for &c in &chars {
-            let folded = fold(c);
-            values.push(folded_value(folded));
-            shapes.push(class(folded));
-            classes.push(gazetteer.char_class(c));
-        }
-        values.extend([PAD; PADDING]);
-        shapes.extend([15; PADDING]);
-        classes.extend([0xFFFF; PADDING]);
+        // Each char's value, shape and name-likeness class, with PADDING
+        // entries each side.
+        let values = padded(&chars, PAD, char_value);
+        let shapes = padded(&chars, 15, |c| class(fold(c)));
+        let classes = padded(&chars, 0xFFFF, |c| gazetteer.char_class(c));
         let char_values = &values[PADDING..PADDING + n];
         let mut tokens = Vec::with_capacity(n);
         let mut token_of = vec![(0u32, 3u8); n];
