@@ -260,14 +260,15 @@ pub fn is_cjk_ideograph(c: char) -> bool {
 /// Folds one character for matching: full-width letters and digits to ASCII,
 /// ASCII punctuation written inside Chinese prose to its Chinese form.
 pub fn fold_char(c: char, prev: Option<char>, next: Option<char>) -> Option<char> {
-    let near_cjk = prev.is_some_and(is_cjk_ideograph) || next.is_some_and(is_cjk_ideograph);
+    // Only ASCII punctuation asks (most chars are none of these).
+    let near_cjk = || prev.is_some_and(is_cjk_ideograph) || next.is_some_and(is_cjk_ideograph);
     match c {
         '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '％' | '＋' => {
             char::from_u32(c as u32 - 0xFEE0)
         }
         // A full-width point only between digits: ３．５ → 3.5.
         '．' if prev.is_some_and(is_any_digit) && next.is_some_and(is_any_digit) => Some('.'),
-        ',' | ';' | ':' | '!' | '?' | '(' | ')' => near_cjk.then_some(match c {
+        ',' | ';' | ':' | '!' | '?' | '(' | ')' => near_cjk().then_some(match c {
             ',' => '，',
             ';' => '；',
             ':' => '：',

@@ -44,7 +44,8 @@ pub fn extract(text: &str, segments: &[Segment]) -> Vec<Keyword> {
     // Rank only the most frequent words: a long document's rare words
     // cannot be among its keywords, and a small dense graph is fast.
     let mut by_count: Vec<u32> = (0..words.len() as u32).collect();
-    by_count.sort_by_key(|&w| (std::cmp::Reverse(words[w as usize].2), w));
+    // Unstable sorts give the same order: no two keys are equal.
+    by_count.sort_unstable_by_key(|&w| (std::cmp::Reverse(words[w as usize].2), w));
     by_count.truncate(MAX_CANDIDATES);
     let mut dense = vec![u32::MAX; words.len()];
     for (d, &w) in by_count.iter().enumerate() {
@@ -57,7 +58,7 @@ pub fn extract(text: &str, segments: &[Segment]) -> Vec<Keyword> {
         .collect();
     let score = text_rank(&sequence, by_count.len());
     let mut ranked: Vec<usize> = (0..by_count.len()).collect();
-    ranked.sort_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
+    ranked.sort_unstable_by(|&a, &b| score[b].total_cmp(&score[a]).then(a.cmp(&b)));
     let top = score[ranked[0]].max(f32::MIN_POSITIVE);
     ranked
         .into_iter()

@@ -172,7 +172,8 @@ impl Annotator {
         }
         if features.keywords {
             // Keywords describe the article, never the page around it.
-            let article: Vec<Segment> = segments.iter().filter(|s| !starts_inside(&s.span, &junk)).cloned().collect();
+            let mut article: Vec<Segment> = Vec::with_capacity(segments.len());
+            article.extend(segments.iter().filter(|s| !starts_inside(&s.span, &junk)).cloned());
             annotation.keywords = keywords::extract(view.as_str(), &article);
         }
         if features.tokens {
@@ -181,12 +182,17 @@ impl Annotator {
             }
             segments.retain(|s| keep(&s.span));
             let spans = view.to_original_sorted(segments.iter().map(|s| s.span.clone()));
-            annotation.tokens = segments
-                .into_iter()
-                .zip(spans)
-                .filter(|(_, span)| !text[span.clone()].trim().is_empty())
-                .map(|(s, span)| Token { span, pos: s.pos.to_string() })
-                .collect();
+            // Sized up front: a filtered collect would grow (and copy) the
+            // vector a dozen times. Whitespace tokens are dropped; most tokens
+            // are told apart by their first char.
+            annotation.tokens = Vec::with_capacity(segments.len());
+            annotation.tokens.extend(
+                segments
+                    .into_iter()
+                    .zip(spans)
+                    .filter(|(_, span)| text[span.clone()].chars().any(|c| !c.is_whitespace()))
+                    .map(|(s, span)| Token { span, pos: s.pos.to_string() }),
+            );
         }
         entities.retain(|e| keep(&e.span));
         annotation.entities = entities_to_original(&view, entities);

@@ -87,7 +87,9 @@ fn is_abbreviation(c: char) -> bool {
 /// LOCATION entities for the abbreviations of `text` (sorted by start).
 /// `segments` are jieba's tokens of `text`, in order.
 pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Sized by a count first: collecting char_indices would regrow the vector.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
+    chars.extend(text.char_indices());
     let mut starts = Vec::new();
     let mut i = 0;
     while i < chars.len() {

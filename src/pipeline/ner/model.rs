@@ -204,10 +204,11 @@ impl NerModel {
         let mut out = Vec::new();
         let mut emissions = Vec::new();
         let mut tags = Vec::new();
+        let mut back = Vec::new();
         let skipped: Vec<Range<usize>> = skipped.iter().map(|s| ex.char_span(s)).collect();
         for region in ex.units().into_iter().flat_map(|r| outside(r, &skipped)) {
             self.emissions(&ex, region.clone(), &mut emissions);
-            decode::viterbi_i32(&emissions, &self.params.transitions, &mut tags);
+            decode::viterbi_i32(&emissions, &self.params.transitions, &mut back, &mut tags);
             for (range, kind) in decode::spans(&tags) {
                 let kind = match kind {
                     0 => EntityKind::Person,
@@ -253,14 +254,18 @@ impl NerModel {
                 fetch(i + AHEAD, &mut ring[(k + AHEAD) % (AHEAD + 1)]);
             }
             let rows = &ring[k % (AHEAD + 1)];
-            let mut acc = [0i32; LANES];
+            // The rows are summed in i16 lanes (see `widen`): half the work
+            // of widening each row to i32.
+            let mut wrapped = [0i16; LANES];
+            let mut high = [0i16; LANES];
             for &r in rows {
                 let row = &w[r as usize & mask];
-                for (a, &v) in acc.iter_mut().zip(row) {
-                    *a += v as i32;
+                for l in 0..LANES {
+                    wrapped[l] = wrapped[l].wrapping_add(row[l]);
+                    high[l] = high[l].wrapping_add(row[l] >> 8);
                 }
             }
-            out.push(acc);
+            out.push(widen(&wrapped, &high));
         }
     }
 
@@ -281,6 +286,21 @@ impl NerModel {
         let c = 1.0 / (1.0 + (-m).exp());
         c.clamp(0.5, 1.0)
     }
+}
+
+/// The sums of `FEATURES` weights from their wrapping i16 sums `wrapped` and
+/// the sums `high` of their high bytes (`v >> 8`), exactly: a weight v is
+/// 256·(v >> 8) + (v & 0xFF); the high bytes sum without overflow, and the
+/// low bytes sum to less than 2^16, so `wrapped` minus 256·`high`, as u16,
+/// is their sum. Kept out of line: inlined, LLVM splits the summing loop
+/// into 4-lane halves, which costs more than the call.
+#[inline(never)]
+fn widen(wrapped: &[i16; LANES], high: &[i16; LANES]) -> [i32; LANES] {
+    const _: () = assert!(FEATURES * 255 < 1 << 16 && FEATURES * 128 <= i16::MAX as usize);
+    std::array::from_fn(|l| {
+        let low = (wrapped[l] as u16).wrapping_sub((high[l] as u16) << 8);
+        i32::from(high[l]) * 256 + i32::from(low)
+    })
 }
 
 /// The parts of char range `r` outside the sorted ranges `skipped`.
@@ -430,6 +450,34 @@ mod tests {
         assert_eq!(cut(0..10, &[2..4, 6..7, 12..14]), [(0, 2), (4, 6), (7, 10)]);
         assert_eq!(cut(3..8, &[0..4, 7..20]), [(4, 7)]);
         assert!(cut(3..8, &[0..2, 2..20]).is_empty());
+    }
+
+    #[test]
+    fn i16_sums_widen_to_the_exact_sums() {
+        let mut seed = 3u64;
+        let mut weight = |round: usize| -> i16 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            match round % 4 {
+                0 => i16::MIN,
+                1 => i16::MAX,
+                _ => (seed >> 48) as i16,
+            }
+        };
+        for round in 0..1000 {
+            let rows: Vec<[i16; LANES]> = (0..FEATURES)
+                .map(|k| std::array::from_fn(|l| if round < 4 || (k + l) % 3 > 0 { weight(round) } else { weight(2) }))
+                .collect();
+            let mut wrapped = [0i16; LANES];
+            let mut high = [0i16; LANES];
+            for row in &rows {
+                for l in 0..LANES {
+                    wrapped[l] = wrapped[l].wrapping_add(row[l]);
+                    high[l] = high[l].wrapping_add(row[l] >> 8);
+                }
+            }
+            let exact: [i32; LANES] = std::array::from_fn(|l| rows.iter().map(|r| i32::from(r[l])).sum());
+            assert_eq!(widen(&wrapped, &high), exact, "round {round}");
+        }
     }
 
     #[test]
@@ -598,6 +646,7 @@ mod tests {
         let (mut t_ex, mut t_em, mut t_vit) = (0f64, 0f64, 0f64);
         let mut em = Vec::new();
         let mut tags = Vec::new();
+        let mut back = Vec::new();
         for _ in 0..rounds {
             for (doc, segments) in &all {
                 let a = Instant::now();
@@ -609,7 +658,7 @@ mod tests {
                     let c = Instant::now();
                     model.emissions(&ex, r, &mut em);
                     let d = Instant::now();
-                    decode::viterbi_i32(&em, &model.params.transitions, &mut tags);
+                    decode::viterbi_i32(&em, &model.params.transitions, &mut back, &mut tags);
                     t_em += (d - c).as_secs_f64();
                     t_vit += d.elapsed().as_secs_f64();
                 }

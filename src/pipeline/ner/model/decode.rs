@@ -67,64 +67,60 @@ where
 }
 
 /// [`viterbi`] for the shipped model: integer scores, no mask, the BIO rule
-/// as a table and in the loop's shape (tags are O, then B-X, I-X per kind).
-pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS + 1], out: &mut Vec<u8>) {
+/// in the loop's shape (tags are O, then B-X, I-X per kind). `back` is
+/// scratch for the back-pointers, kept by the caller across calls.
+///
+/// Scores are i64 times 8 with `7 - p` in the low 3 bits of a candidate
+/// from tag `p`: one `max` finds the best score and, on a tie, the lowest
+/// `p` (as the generic decoder does). |transition| and |emission| are
+/// clamped to LIMIT, so a step moves the scores by at most 2·LIMIT: i64
+/// never overflows and the scores need no renormalizing.
+pub fn viterbi_i32(
+    emissions: &[[i32; LANES]],
+    transitions: &[[i32; TAGS]; TAGS + 1],
+    back: &mut Vec<[u8; TAGS]>,
+    out: &mut Vec<u8>,
+) {
     const NEG: i32 = i32::MIN / 4;
     const LIMIT: i32 = 1 << 24;
     let n = emissions.len();
     out.clear();
+    back.clear();
     if n == 0 {
         return;
     }
-    // trans[p][t] with forbidden moves at NEG.
-    let mut trans = [[NEG; TAGS]; TAGS + 1];
-    for p in 0..=TAGS {
+    // trans[p][t] · 8 | (7 - p); forbidden moves (into I-X) are never read.
+    let mut trans = [[0i64; TAGS]; TAGS];
+    for p in 0..TAGS {
         for t in 0..TAGS {
-            let prev = (p < TAGS).then_some(p as u8);
-            if allowed(prev, t as u8) {
-                trans[p][t] = transitions[p][t].clamp(-LIMIT, LIMIT);
-            }
+            trans[p][t] = (i64::from(transitions[p][t].clamp(-LIMIT, LIMIT)) << 3) | (7 - p as i64);
         }
     }
-    // Scores stay in [NEG, 0] after each step, and |transition| and
-    // |emission| are kept below LIMIT, so plain adds never overflow (NEG is a
-    // quarter of i32's range).
-    let mut back = vec![[0u8; TAGS]; n];
-    let mut score = [NEG; TAGS];
-    for t in 0..TAGS {
-        score[t] = (trans[TAGS][t] + emissions[0][t].clamp(-LIMIT, LIMIT)).max(NEG);
+    let emission = |i: usize, t: usize| i64::from(emissions[i][t].clamp(-LIMIT, LIMIT)) << 3;
+    // The first char: from the sentence start, where I-X is forbidden.
+    let mut score = [0i64; TAGS];
+    for (t, s) in score.iter_mut().enumerate() {
+        let start = if allowed(None, t as u8) { transitions[TAGS][t].clamp(-LIMIT, LIMIT) } else { NEG };
+        *s = i64::from((start + emissions[0][t].clamp(-LIMIT, LIMIT)).max(NEG)) << 3;
     }
+    // back[i][t]: 7 - the best tag before tag t at char i.
+    back.push([0; TAGS]);
     for i in 1..n {
-        let mut next = [NEG; TAGS];
-        let b = &mut back[i];
-        let e = |t: usize| emissions[i][t].clamp(-LIMIT, LIMIT);
-        // O and B-X may follow any tag (the first best wins a tie).
+        let mut next = [0i64; TAGS];
+        let mut b = [0u8; TAGS];
+        // O and B-X may follow any tag.
         for t in [O as usize, 1, 3, 5] {
-            let mut best = score[0] + trans[0][t];
-            let mut arg = 0u8;
-            for p in 1..TAGS {
-                let s = score[p] + trans[p][t];
-                if s > best {
-                    best = s;
-                    arg = p as u8;
-                }
-            }
-            next[t] = (best + e(t)).max(NEG);
-            b[t] = arg;
+            let best = (1..TAGS).fold(score[0] + trans[0][t], |best, p| best.max(score[p] + trans[p][t]));
+            next[t] = (best & !7) + emission(i, t);
+            b[t] = (best & 7) as u8;
         }
         // I-X only continues B-X or I-X: two candidates, not seven.
         for t in [2, 4, 6] {
-            let from_begin = score[t - 1] + trans[t - 1][t];
-            let from_inside = score[t] + trans[t][t];
-            let (best, arg) = if from_inside > from_begin { (from_inside, t) } else { (from_begin, t - 1) };
-            next[t] = (best + e(t)).max(NEG);
-            b[t] = arg as u8;
+            let best = (score[t - 1] + trans[t - 1][t]).max(score[t] + trans[t][t]);
+            next[t] = (best & !7) + emission(i, t);
+            b[t] = (best & 7) as u8;
         }
-        // Keep scores near 0 so a long text never overflows.
-        let top = next.iter().copied().max().unwrap_or(0);
-        for v in next.iter_mut() {
-            *v = if *v <= NEG { NEG } else { (*v - top).max(NEG) };
-        }
+        back.push(b);
         score = next;
     }
     let mut last = 0usize;
@@ -137,7 +133,7 @@ pub fn viterbi_i32(emissions: &[[i32; LANES]], transitions: &[[i32; TAGS]; TAGS 
     let mut t = last as u8;
     for i in (0..n).rev() {
         out[i] = t;
-        t = back[i][t as usize];
+        t = 7 - back[i][t as usize];
     }
 }
 
@@ -185,8 +181,8 @@ mod tests {
                 transitions.iter_mut().flatten().for_each(|v| *v = noise(&mut seed));
                 let emissions: Vec<[i32; LANES]> =
                     (0..len).map(|_| std::array::from_fn(|_| noise(&mut seed) * 3)).collect();
-                let mut fast = Vec::new();
-                viterbi_i32(&emissions, &transitions, &mut fast);
+                let (mut fast, mut back) = (Vec::new(), Vec::new());
+                viterbi_i32(&emissions, &transitions, &mut back, &mut fast);
                 assert_eq!(fast, viterbi(&emissions, &transitions, None, i32::MIN / 4), "length {len}");
             }
         }

@@ -49,7 +49,8 @@ pub fn allowed(prev: Option<u8>, next: u8) -> bool {
 /// real input mostly half width: the model must not care.
 pub fn fold(c: char) -> char {
     match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // To 0x21..=0x7E: a u8, so no check for an invalid char.
+        '\u{FF01}'..='\u{FF5E}' => char::from((c as u32 - 0xFEE0) as u8),
         '\u{3000}' => ' ',
         _ => c,
     }
@@ -57,13 +58,16 @@ pub fn fold(c: char) -> char {
 
 /// The character as a feature value: folded, every ASCII digit one value.
 fn char_value(c: char) -> u64 {
-    let c = fold(c);
+    folded_value(fold(c))
+}
+
+/// [`char_value`] of a char already folded.
+fn folded_value(c: char) -> u64 {
     if c.is_ascii_digit() { '0' as u64 } else { c as u64 }
 }
 
-/// Coarse shape of a character.
+/// Coarse shape of a character, already folded.
 fn class(c: char) -> u8 {
-    let c = fold(c);
     match c {
         '0'..='9' => 1,
         'a'..='z' => 2,
@@ -73,10 +77,18 @@ fn class(c: char) -> u8 {
         '·' | '•' | '・' | '.' => 5,
         // Han before the (table-driven) whitespace test: most chars are Han.
         c if is_han(c) => 0,
+        // Chinese punctuation before the (table-driven) Unicode tests.
+        c if is_cjk_punctuation(c) => 8,
         c if c.is_whitespace() => 6,
         c if c.is_alphanumeric() => 7,
         _ => 8,
     }
+}
+
+/// Dashes, quotes, ellipses, 、。 and CJK brackets: neither whitespace nor
+/// alphanumeric (a test checks every one).
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{3001}'..='\u{3004}' | '\u{3008}'..='\u{3020}')
 }
 
 pub fn is_han(c: char) -> bool {
@@ -88,16 +100,34 @@ const PAD: u64 = 0x11_0000;
 
 /// A feature's hash: two multiply-xorshift rounds; the row is its top bits.
 #[inline]
-fn key(template: u64, a: u64, b: u64) -> u64 {
+const fn key(template: u64, a: u64, b: u64) -> u64 {
     let h = (a ^ template.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     (h ^ (h >> 29) ^ b.wrapping_mul(0x2545_F491_4F6C_DD1D)).wrapping_mul(0xc4ce_b9fe_1a85_ec53)
 }
 
-/// FNV-1a over a token's folded characters: a word or a POS tag as one value.
-fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
+/// `key(21 + l, g, 0)`, the feature of coverage byte `g` of list `l`, for
+/// every byte, worked out at compile time: one load per list and char
+/// instead of two multiply rounds.
+static COVER_KEYS: [[u64; 256]; LISTS] = {
+    let mut keys = [[0; 256]; LISTS];
+    let mut l = 0;
+    while l < LISTS {
+        let mut g = 0;
+        while g < 256 {
+            keys[l][g] = key(21 + l as u64, g as u64, 0);
+            g += 1;
+        }
+        l += 1;
+    }
+    keys
+};
+
+/// FNV-1a over the values ([`char_value`]) of a token's characters: a word
+/// or a POS tag as one value.
+fn hash_values(values: impl Iterator<Item = u64>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in chars {
-        h ^= char_value(c);
+    for v in values {
+        h ^= v;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
@@ -173,15 +203,24 @@ impl Extractor {
     /// segment that goes back is skipped, uncovered chars become one-char
     /// tokens of their own. Tokens are numbered in text order.
     pub fn new(text: &str, segments: &[Segment], gazetteer: &Gazetteer, bits: u32) -> Self {
-        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
-        let mut offsets = Vec::with_capacity(text.len() / 3 + 2);
+        // Vectors sized up front (every token has a char): regrowing them
+        // copies them.
+        let count = text.chars().count();
+        let mut chars = Vec::with_capacity(count);
+        let mut offsets = Vec::with_capacity(count + 1);
         for (i, c) in text.char_indices() {
             chars.push(c);
             offsets.push(i);
         }
         offsets.push(text.len());
         let n = chars.len();
-        let mut tokens = Vec::with_capacity(segments.len() + 1);
+        // Each char's value, shape and name-likeness class, with PADDING
+        // entries each side.
+        let values = padded(&chars, PAD, char_value);
+        let shapes = padded(&chars, 15, |c| class(fold(c)));
+        let classes = padded(&chars, 0xFFFF, |c| gazetteer.char_class(c));
+        let char_values = &values[PADDING..PADDING + n];
+        let mut tokens = Vec::with_capacity(n);
         let mut token_of = vec![(0u32, 3u8); n];
         let mut ci = 0usize; // next char not yet given a token
         for seg in segments {
@@ -199,17 +238,17 @@ impl Extractor {
             }
             // Chars no segment covered: one-char tokens with an unknown tag.
             for i in ci..first {
-                Self::push_token(&chars, &mut tokens, &mut token_of, i..i + 1, "?");
+                Self::push_token(char_values, &mut tokens, &mut token_of, i..i + 1, "?");
             }
             let mut last = first; // one past
             while offsets[last] < end {
                 last += 1;
             }
-            Self::push_token(&chars, &mut tokens, &mut token_of, first..last, seg.pos);
+            Self::push_token(char_values, &mut tokens, &mut token_of, first..last, seg.pos);
             ci = last;
         }
         for i in ci..n {
-            Self::push_token(&chars, &mut tokens, &mut token_of, i..i + 1, "?");
+            Self::push_token(char_values, &mut tokens, &mut token_of, i..i + 1, "?");
         }
         // Runs between breakers, at most RUN tokens each way.
         const RUN: u32 = 4;
@@ -228,20 +267,18 @@ impl Extractor {
             }
         }
         let cover = gazetteer.cover(&chars);
-        let values = padded(&chars, PAD, char_value);
-        let shapes = padded(&chars, 15, class);
-        let classes = padded(&chars, 0xFFFF, |c| gazetteer.char_class(c));
         Self { chars, offsets, tokens, token_of, cover, values, shapes, classes, bits }
     }
 
-    fn push_token(chars: &[char], tokens: &mut Vec<TokenInfo>, token_of: &mut [(u32, u8)], r: Range<usize>, pos: &str) {
+    /// `values`: [`char_value`] of each char.
+    fn push_token(values: &[u64], tokens: &mut Vec<TokenInfo>, token_of: &mut [(u32, u8)], r: Range<usize>, pos: &str) {
         let id = tokens.len() as u32;
         let len = r.len();
-        let word = if len <= 8 { hash_chars(chars[r.clone()].iter().copied()) } else { 1 };
-        let last = char_value(chars[r.end - 1]);
+        let word = if len <= 8 { hash_values(values[r.clone()].iter().copied()) } else { 1 };
+        let last = values[r.end - 1];
         tokens.push(TokenInfo {
             word,
-            pos: hash_chars(pos.chars()),
+            pos: hash_values(pos.chars().map(char_value)),
             len: len.min(5) as u64,
             last,
             breaks: breaks(pos),
@@ -380,12 +417,12 @@ impl Extractor {
             key(18, c0, t.pos ^ place),
             key(19, prev.pos, next.pos ^ place << 60),
             key(20, c_1 ^ c0.rotate_left(21) ^ c1.rotate_left(42), 0),
-            key(21, g[0] as u64, 0),
-            key(22, g[1] as u64, 0),
-            key(23, g[2] as u64, 0),
-            key(24, g[3] as u64, 0),
-            key(25, g[4] as u64, 0),
-            key(26, g[5] as u64, 0),
+            COVER_KEYS[0][g[0] as usize],
+            COVER_KEYS[1][g[1] as usize],
+            COVER_KEYS[2][g[2] as usize],
+            COVER_KEYS[3][g[3] as usize],
+            COVER_KEYS[4][g[4] as usize],
+            COVER_KEYS[5][g[5] as usize],
             key(27, g[0] as u64 | (g[1] as u64) << 8 | (g[2] as u64) << 16, place),
             key(28, run_end.word, ahead | place << 8),
             key(29, run_end.last, ahead | place << 8),
@@ -399,5 +436,29 @@ impl Extractor {
         for (o, k) in out.iter_mut().zip(keys) {
             *o = (k >> shift) as u32;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_punctuation_is_neither_whitespace_nor_alphanumeric() {
+        let all = ('\u{2000}'..='\u{3100}').filter(|&c| is_cjk_punctuation(c));
+        assert_eq!(all.clone().count(), 24 + 4 + 25);
+        for c in all {
+            assert!(!c.is_whitespace() && !c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn full_width_ascii_folds_to_half_width() {
+        assert_eq!(fold('\u{FF01}'), '!');
+        assert_eq!(fold('Ａ'), 'A');
+        assert_eq!(fold('\u{FF5E}'), '~');
+        assert_eq!(fold('\u{FF5F}'), '\u{FF5F}');
+        assert_eq!(fold('\u{3000}'), ' ');
+        assert_eq!(fold('中'), '中');
     }
 }

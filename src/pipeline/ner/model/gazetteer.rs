@@ -210,13 +210,13 @@ impl Gazetteer {
         // Where a name may start (its first two chars pass the bigram
         // filter), with the hash of those two chars; the table slots of a
         // start a few ahead are prefetched while this one is looked up.
-        let starts: Vec<(usize, u64)> = (0..n.saturating_sub(1))
-            .filter(|&i| {
-                let b = bigram(chars[i], chars[i + 1]);
-                self.filter[b / 64] & (1 << (b % 64)) != 0
-            })
-            .map(|i| (i, step(step(SEED, chars[i]), chars[i + 1])))
-            .collect();
+        let mut starts: Vec<(usize, u64)> = Vec::with_capacity(n);
+        for (i, pair) in chars.windows(2).enumerate() {
+            let b = bigram(pair[0], pair[1]);
+            if self.filter[b / 64] & (1 << (b % 64)) != 0 {
+                starts.push((i, step(step(SEED, pair[0]), pair[1])));
+            }
+        }
         const AHEAD: usize = 4;
         for (k, &(i, h2)) in starts.iter().enumerate() {
             if let Some(&(ahead, h)) = starts.get(k + AHEAD) {

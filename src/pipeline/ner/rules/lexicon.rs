@@ -11,6 +11,9 @@ pub(super) struct SuffixLexicon {
     words: Vec<String>,
     /// Last chars of the words.
     last: CharSet,
+    /// Second-to-last chars: most chars that end a word (会, 长) do not
+    /// follow one of these, and skip the binary search.
+    penult: CharSet,
     /// (second-to-last char, last char) → word indices, longest word first; sorted by key.
     by_tail: Vec<((char, char), Vec<usize>)>,
 }
@@ -38,7 +41,8 @@ impl SuffixLexicon {
         }
         by_tail.sort_by_key(|(k, _)| *k);
         let last = CharSet::new(by_tail.iter().map(|((_, l), _)| *l));
-        SuffixLexicon { words: list, last, by_tail }
+        let penult = CharSet::new(by_tail.iter().map(|((p, _), _)| *p));
+        SuffixLexicon { words: list, last, penult, by_tail }
     }
 
     pub(super) fn word(&self, id: usize) -> &str {
@@ -55,7 +59,7 @@ impl SuffixLexicon {
             if !self.last.contains(c) {
                 continue;
             }
-            let Some(prev) = prev else { continue };
+            let Some(prev) = prev.filter(|&p| self.penult.contains(p)) else { continue };
             let Ok(k) = self.by_tail.binary_search_by_key(&(prev, c), |(k, _)| *k) else { continue };
             let end = i + c.len_utf8();
             let head = &text[..end];
