@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use super::model::gazetteer::{Gazetteer, JIEBA_LISTS, KNOWN_PERSONS};
+use super::model::gazetteer::{Gazetteer, KNOWN_PERSONS};
 use super::rules::text::CharSet;
 use super::{model, surnames};
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
@@ -244,7 +244,7 @@ fn list_bit(kind: EntityKind) -> Option<u8> {
 fn jieba_kind(lists: u8) -> Option<EntityKind> {
     [EntityKind::Location, EntityKind::Organization, EntityKind::Person]
         .into_iter()
-        .find(|&k| list_bit(k).is_some_and(|known| lists & (known << 3) & JIEBA_LISTS != 0))
+        .find(|&k| list_bit(k).is_some_and(|known| lists & (known << 3) != 0))
 }
 
 /// 刘某, 徐氏, 胡老 (an elder), 李先生: the news corpora label the surname
@@ -283,7 +283,7 @@ fn bodies_lose_the_verb_they_start(text: &str, names: &mut Vec<Entity>) {
             return true;
         }
         let Some(name) = text.get(e.span.clone()) else { return true };
-        // The verb starts where the name would end: its first char, or both.
+        // The verb (two chars) starts one or two chars before the name ends.
         let verb_start = name
             .char_indices()
             .rev()
