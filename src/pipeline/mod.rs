@@ -131,12 +131,12 @@ impl Annotator {
             phrases.iter().map(|p| ProtectedSpan { span: p.span.clone(), pos: POLICY_PHRASE_POS }).collect();
         let (segments, jieba_tokens) = if needs_precise(options) {
             let junk = structure.boilerplate();
-            let tokens = self.segmenter.segment_outside(view.as_str(), skipped(options, &junk), &[], precise(options));
+            let tokens = self.segmenter.segment_outside(view.as_str(), skipped(options, &junk), precise(options));
             // The model reads jieba's own tokens; a copy only if phrases change them.
-            let jieba_tokens = if features.entities && !protected.is_empty() { tokens.clone() } else { Vec::new() };
+            let jieba_tokens = (features.entities && !protected.is_empty()).then(|| tokens.clone());
             (keep_whole(tokens, &protected), jieba_tokens)
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), None)
         };
         Segmented { view, structure, phrases, protected, segments, jieba_tokens }
     }
@@ -156,7 +156,7 @@ impl Annotator {
             let listed = self.segmenter.listed_names(view.as_str(), &segments);
             let context = TextContext {
                 segments: &segments,
-                jieba_tokens: if protected.is_empty() { &segments } else { &jieba_tokens },
+                jieba_tokens: jieba_tokens.as_deref().unwrap_or(&segments),
                 listed: &listed,
                 phrases: &phrase_spans,
                 bylines: &structure.author_spans,
@@ -253,9 +253,10 @@ struct Segmented {
     phrases: Vec<PolicyPhrase>,
     protected: Vec<ProtectedSpan>,
     segments: Vec<Segment>,
-    /// `segments` before the phrases were made whole (for the NER model);
-    /// empty when no entities are asked for.
-    jieba_tokens: Vec<Segment>,
+    /// `segments` before the phrases were made whole, for the NER model:
+    /// only when entities are asked for and a phrase was found (else they
+    /// are `segments`).
+    jieba_tokens: Option<Vec<Segment>>,
 }
 
 /// The tag a token gets when it is a whole entity.

@@ -119,19 +119,14 @@ impl Segmenter {
         out
     }
 
-    /// [`Segmenter::segment`] in precise mode, leaving the sorted byte
-    /// ranges `skipped` (whole lines: boilerplate a caller leaves out of its
-    /// result) without tokens. jieba cuts at every line break anyway, so the
-    /// tokens elsewhere are the same as over the whole text.
-    pub fn segment_outside(
-        &self,
-        text: &str,
-        skipped: &[Span],
-        protected: &[ProtectedSpan],
-        options: SegmentationOptions,
-    ) -> Vec<Segment> {
+    /// jieba's precise-mode tokens of `text` (no protected spans: see
+    /// [`keep_whole`]), leaving the sorted byte ranges `skipped` (whole lines:
+    /// boilerplate a caller leaves out of its result) without tokens. jieba
+    /// cuts at every line break anyway, so the tokens elsewhere are the same
+    /// as over the whole text.
+    pub fn segment_outside(&self, text: &str, skipped: &[Span], options: SegmentationOptions) -> Vec<Segment> {
         if options.mode != SegmentationMode::Precise || skipped.is_empty() {
-            return self.segment(text, protected, options);
+            return self.segment(text, &[], options);
         }
         let mut out = Vec::with_capacity(text.len() / 4);
         let mut cursor = 0;
@@ -142,7 +137,7 @@ impl Segmenter {
             cursor = cursor.max(skip.end);
         }
         self.segment_gap(text, cursor.min(text.len())..text.len(), options, &mut out);
-        keep_whole(out, protected)
+        out
     }
 
     fn segment_gap(&self, text: &str, gap: Span, options: SegmentationOptions, out: &mut Vec<Segment>) {
