@@ -6,6 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::time::Instant;
 
+use super::calibration::Calibration;
 use super::train::data::{self, Scores};
 use crate::pipeline::ner::EntityRecognizer;
 use crate::pipeline::ner::model::NerModel;
@@ -81,6 +82,7 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     let started = Instant::now();
     let mut overridden = std::collections::BTreeMap::new();
     let mut error_lines = String::new();
+    let mut calibration = Calibration::default();
     for s in &sentences {
         let gold = s.entities();
         let scored = score(&annotator, &segmenter, s);
@@ -92,6 +94,12 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             baseline_bare.push(b.bare);
         }
         let chars_at = char_index(&s.text);
+        for e in scored.entities.iter().flat_map(|e| std::iter::once(e).chain(&e.nested)) {
+            if let Some(k) = kind_index(e.kind) {
+                let span = chars_at(e.span.start)..chars_at(e.span.end);
+                calibration.add(e.confidence, gold.contains(&(span, k)));
+            }
+        }
         for e in &scored.entities {
             let span = chars_at(e.span.start)..chars_at(e.span.end);
             let missed_under =
@@ -113,6 +121,8 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
         let list: Vec<String> = overridden.iter().map(|(k, n)| format!("{k} {n}")).collect();
         println!("(rule entities of other types over a gold PER/LOC/ORG the annotator missed: {})", list.join(", "));
     }
+    println!("\nconfidence of the annotator's PER/LOC/ORG against the share of them that is right:");
+    print!("{}", calibration.table());
     println!("\nbare model (NerModel::predict on the cleaned view and jieba tokens), exact span and type:");
     print_scores(&bare);
     if baseline.is_some() {

@@ -1,6 +1,7 @@
 //! Command-line commands that run without a server.
 
 pub mod annotate;
+pub mod calibration;
 pub mod eval;
 pub mod eval_ner;
 pub mod eval_policy;

@@ -18,6 +18,7 @@
 //! u32 length + zlib-deflated gazetteer: lines `list<TAB>name`, `C<TAB>char<TAB>class`
 //! ```
 
+pub mod confidence;
 pub mod decode;
 pub mod features;
 pub mod gazetteer;
@@ -58,6 +59,8 @@ pub struct ModelParams {
 pub struct NerModel {
     params: ModelParams,
     gazetteer: Gazetteer,
+    /// The transitions as the confidence of a name needs them.
+    odds: confidence::Transitions,
 }
 
 impl std::fmt::Debug for NerModel {
@@ -95,7 +98,8 @@ impl NerModel {
     pub fn from_params(params: ModelParams) -> Self {
         let mut gazetteer = Gazetteer::new(parse_names(&params.names));
         gazetteer.set_char_classes(&params.names);
-        Self { params, gazetteer }
+        let odds = confidence::Transitions::new(&params.transitions, params.scale);
+        Self { params, gazetteer, odds }
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -205,18 +209,23 @@ impl NerModel {
         let mut emissions = Vec::new();
         let mut tags = Vec::new();
         let mut back = Vec::new();
+        let mut marginals = confidence::Marginals::default();
         let skipped: Vec<Range<usize>> = skipped.iter().map(|s| ex.char_span(s)).collect();
         for region in ex.units().into_iter().flat_map(|r| outside(r, &skipped)) {
             self.emissions(&ex, region.clone(), &mut emissions);
             decode::viterbi_i32(&emissions, &self.params.transitions, &mut back, &mut tags);
-            for (range, kind) in decode::spans(&tags) {
-                let kind = match kind {
+            let spans = decode::spans(&tags);
+            if !spans.is_empty() {
+                marginals.compute(&emissions, &self.odds);
+            }
+            for (range, kind_index) in spans {
+                let kind = match kind_index {
                     0 => EntityKind::Person,
                     1 => EntityKind::Location,
                     _ => EntityKind::Organization,
                 };
                 let chars = region.start + range.start..region.start + range.end;
-                let confidence = self.confidence(&emissions[range.clone()], &tags[range]);
+                let confidence = marginals.name_probability(&self.odds, range, kind_index);
                 // Names written back to back (陈吉宁阴和俊出席) are two people.
                 let parts = match kind {
                     EntityKind::Person => ex.person_tokens(chars.clone()).unwrap_or_else(|| vec![chars]),
@@ -267,24 +276,6 @@ impl NerModel {
             }
             out.push(widen(&wrapped, &high));
         }
-    }
-
-    /// How sure the model is of an entity: the mean margin of each char's
-    /// tag score over its best alternative (log-potentials of the CRF),
-    /// through the logistic function and clamped to [0.5, 1]. An ordinal
-    /// score, not a calibrated probability.
-    fn confidence(&self, emissions: &[[i32; LANES]], tags: &[u8]) -> f32 {
-        if tags.is_empty() {
-            return 0.5;
-        }
-        let mut margin = 0f32;
-        for (e, &t) in emissions.iter().zip(tags) {
-            let best_other = (0..TAGS).filter(|&k| k != t as usize).map(|k| e[k]).max().unwrap_or(0);
-            margin += (e[t as usize] - best_other) as f32;
-        }
-        let m = margin / tags.len() as f32 / self.params.scale;
-        let c = 1.0 / (1.0 + (-m).exp());
-        c.clamp(0.5, 1.0)
     }
 }
 
