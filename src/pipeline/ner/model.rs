@@ -216,7 +216,8 @@ impl NerModel {
             decode::viterbi_i32(&emissions, &self.params.transitions, &mut back, &mut tags);
             let spans = decode::spans(&tags);
             if !spans.is_empty() {
-                marginals.compute(&emissions, &self.odds);
+                let names: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
+                marginals.compute(&emissions, &self.odds, &names);
             }
             for (range, kind_index) in spans {
                 let kind = match kind_index {

@@ -3,10 +3,11 @@
 //! on with the name, summed over every tag sequence of its sentence that
 //! agrees (forward-backward, once per sentence that has a name).
 //!
-//! Forward sums are divided at each char by their total `scale[i]`, and
-//! backward sums by the same totals (Rabiner's scaling): then a name's
-//! probability is its own sequences' weight through its chars, in the same
-//! scaled units, divided by the totals of its chars and of the one after it.
+//! The forward sums reach the char before a name and the backward sums the
+//! char after it; through the name itself, the sequences that agree and all
+//! sequences are carried side by side, so the sentence's total cancels and
+//! each pass only runs as far as the names need. Sums are rescaled to 1 at
+//! every char (the ratio is unchanged), so nothing underflows.
 
 use std::ops::Range;
 
@@ -46,6 +47,11 @@ impl Transitions {
         let transposed = std::array::from_fn(|t| std::array::from_fn(|p| if p < TAGS { weights[p][t] } else { 0.0 }));
         Self { weights, transposed, scale }
     }
+
+    /// The rows of moves from a tag (the start row left out).
+    fn moves(&self) -> &[Row; TAGS] {
+        self.weights[..TAGS].try_into().expect("TAGS rows")
+    }
 }
 
 /// e^x for x ≤ 0, to a few parts in a million: 2^(x·log2 e) as a power of two
@@ -82,78 +88,99 @@ fn mix(weight: &Row, rows: &[Row; TAGS]) -> Row {
 pub struct Marginals {
     /// `exp` of each char's tag scores, less the char's best.
     potential: Vec<Row>,
+    /// Forward sums up to the last name's start, each scaled to sum to 1.
     forward: Vec<Row>,
+    /// Backward sums from the first name's end (entries before it unused),
+    /// each scaled to sum to 1.
     backward: Vec<Row>,
-    scale: Vec<f32>,
+}
+
+/// `row` scaled to sum to 1 (left as it is if it sums to nothing), and the
+/// factor it was multiplied by.
+fn normalized(row: Row) -> (Row, f32) {
+    let total: f32 = row.iter().sum();
+    let factor = if total > 0.0 && total.is_finite() { 1.0 / total } else { 1.0 };
+    (row.map(|v| v * factor), factor)
 }
 
 impl Marginals {
-    /// The sums of a sentence whose tag scores are `emissions`.
-    pub fn compute(&mut self, emissions: &[[i32; LANES]], transitions: &Transitions) {
+    /// The sums a sentence whose tag scores are `emissions` needs for the
+    /// probabilities of its `names` (char ranges): forward only up to the
+    /// last name, backward only down to the first.
+    pub fn compute(&mut self, emissions: &[[i32; LANES]], transitions: &Transitions, names: &[Range<usize>]) {
         let n = emissions.len();
-        let w = &transitions.weights;
-        let moves: &[Row; TAGS] = w[..TAGS].try_into().expect("TAGS rows");
         let per_unit = 1.0 / transitions.scale;
         self.potential.clear();
         self.potential.extend(emissions.iter().map(|e| {
-            let top = e[..TAGS].iter().copied().max().unwrap_or(0) as f32;
-            // All lanes at once (a vector), then the pad lane cleared.
-            let mut psi: Row = std::array::from_fn(|l| exp_non_positive((e[l] as f32 - top).min(0.0) * per_unit));
+            let top = e[..TAGS].iter().copied().max().unwrap_or(0);
+            // Every lane (the pad lane's value is thrown away), as a vector.
+            let mut psi = [0f32; LANES];
+            for (p, &v) in psi.iter_mut().zip(e) {
+                *p = exp_non_positive((v - top) as f32 * per_unit);
+            }
             psi[TAGS..].fill(0.0);
             psi
         }));
+        let forward_to = names.iter().map(|r| r.start).max().unwrap_or(0).min(n);
         self.forward.clear();
-        self.scale.clear();
-        for i in 0..n {
-            let psi = &self.potential[i];
+        for i in 0..forward_to {
             let into = match self.forward.last() {
-                None => w[TAGS],
-                Some(prev) => mix(prev, moves),
+                None => transitions.weights[TAGS],
+                Some(prev) => mix(prev, transitions.moves()),
             };
-            let mut next: Row = std::array::from_fn(|l| into[l] * psi[l]);
-            let total: f32 = next.iter().sum();
-            let total = if total > 0.0 && total.is_finite() { total } else { f32::MIN_POSITIVE };
-            let inverse = 1.0 / total;
-            next.iter_mut().for_each(|v| *v *= inverse);
-            self.forward.push(next);
-            self.scale.push(total);
+            let psi = &self.potential[i];
+            self.forward.push(normalized(std::array::from_fn(|l| into[l] * psi[l])).0);
         }
+        let backward_from = names.iter().map(|r| r.end).min().unwrap_or(n).min(n);
         self.backward.clear();
         self.backward.resize(n, [1.0; LANES]);
-        for i in (0..n.saturating_sub(1)).rev() {
-            let (psi, after, inverse) = (&self.potential[i + 1], &self.backward[i + 1], 1.0 / self.scale[i + 1]);
-            let ahead: Row = std::array::from_fn(|l| psi[l] * after[l] * inverse);
-            self.backward[i] = mix(&ahead, &transitions.transposed);
+        for i in (backward_from..n.saturating_sub(1)).rev() {
+            let (psi, after) = (&self.potential[i + 1], &self.backward[i + 1]);
+            let ahead: Row = std::array::from_fn(|l| psi[l] * after[l]);
+            self.backward[i] = normalized(mix(&ahead, &transitions.transposed)).0;
         }
     }
 
-    /// The probability that the chars `name` are exactly one name of `kind`
-    /// (0 PER, 1 LOC, 2 ORG), from the sums last computed.
+    /// The probability that the chars `name` (one of the names given to
+    /// [`Marginals::compute`]) are exactly one name of `kind` (0 PER, 1 LOC,
+    /// 2 ORG): the weight of the sequences that agree over the weight of
+    /// all, both carried from the char before the name to the char after it.
     pub fn name_probability(&self, transitions: &Transitions, name: Range<usize>, kind: u8) -> f32 {
-        let n = self.forward.len();
-        if name.is_empty() || name.end > n {
+        let n = self.potential.len();
+        if name.is_empty() || name.end > n || name.start > self.forward.len() {
             return MIN_PROBABILITY;
         }
         let w = &transitions.weights;
         let (b, i) = (begin(kind) as usize, inside(kind) as usize);
-        // Into B-X at the name's first char.
+        // Into the name's first char: all sequences (`all`), and those that
+        // take B-X there (`agree`); both scaled by the same factors.
         let into = match name.start {
-            0 => w[TAGS][b],
-            s => (0..TAGS).map(|p| self.forward[s - 1][p] * w[p][b]).sum(),
+            0 => w[TAGS],
+            s => mix(&self.forward[s - 1], transitions.moves()),
         };
-        let mut p = into * self.potential[name.start][b] / self.scale[name.start];
+        let psi = &self.potential[name.start];
+        let (mut all, factor) = normalized(std::array::from_fn(|l| into[l] * psi[l]));
+        let mut agree = into[b] * psi[b] * factor;
         // On through I-X.
         let mut last = b;
         for at in name.start + 1..name.end {
-            p *= w[last][i] * self.potential[at][i] / self.scale[at];
+            let psi = &self.potential[at];
+            let moved = mix(&all, transitions.moves());
+            let (next, factor) = normalized(std::array::from_fn(|l| moved[l] * psi[l]));
+            agree *= w[last][i] * psi[i] * factor;
+            all = next;
             last = i;
         }
         // Out of the name: the next char takes any tag but I-X.
-        if name.end < n {
+        let p = if name.end < n {
             let (psi, after) = (&self.potential[name.end], &self.backward[name.end]);
-            let out: f32 = (0..TAGS).filter(|&t| t != i).map(|t| w[last][t] * psi[t] * after[t]).sum();
-            p *= out / self.scale[name.end];
-        }
+            let moved = mix(&all, transitions.moves());
+            let total: f32 = (0..TAGS).map(|t| moved[t] * psi[t] * after[t]).sum();
+            let kept: f32 = (0..TAGS).filter(|&t| t != i).map(|t| w[last][t] * psi[t] * after[t]).sum();
+            agree * kept / total
+        } else {
+            agree // `all` sums to 1
+        };
         if p.is_finite() { p.clamp(MIN_PROBABILITY, 1.0) } else { MIN_PROBABILITY }
     }
 }
@@ -214,8 +241,15 @@ mod tests {
 
     #[test]
     fn matches_brute_force_enumeration() {
+        // Log-potentials of ±3 and of ±20 (scale 1000).
+        for (seed, range) in [(7, 3000), (11, 20_000)] {
+            matches_brute_force_with(seed, range);
+        }
+    }
+
+    fn matches_brute_force_with(seed: u64, range: i32) {
         let n = 5;
-        let mut next = weights(7, 3000);
+        let mut next = weights(seed, range);
         let em: Vec<[i32; LANES]> = (0..n).map(|_| std::array::from_fn(|_| next())).collect();
         let tr: [[i32; TAGS]; TAGS + 1] = std::array::from_fn(|_| std::array::from_fn(|_| next()));
         let scale = 1000.0;
@@ -231,11 +265,14 @@ mod tests {
                             && (end == n || s[end] != inside(kind))
                     };
                     let want: f64 = all.iter().filter(agrees).map(|s| score(s, &em, &tr, scale)).sum::<f64>() / z;
-                    let mut marginals = Marginals::default();
-                    marginals.compute(&em, &transitions);
-                    let got = marginals.name_probability(&transitions, start..end, kind);
                     let want = want.max(f64::from(MIN_PROBABILITY));
-                    assert!((f64::from(got) - want).abs() < 1e-5, "{kind} {start}..{end}: {got} vs {want}");
+                    // The name alone, and among names at both ends of the sentence.
+                    for names in [std::slice::from_ref(&(start..end)), &[0..1, start..end, n - 1..n]] {
+                        let mut marginals = Marginals::default();
+                        marginals.compute(&em, &transitions, names);
+                        let got = marginals.name_probability(&transitions, start..end, kind);
+                        assert!((f64::from(got) - want).abs() < 1e-5, "{kind} {start}..{end}: {got} vs {want}");
+                    }
                 }
             }
         }
@@ -254,7 +291,7 @@ mod tests {
         em[22][inside(0) as usize] = strong;
         let transitions = Transitions::new(&[[0; TAGS]; TAGS + 1], 1000.0);
         let mut marginals = Marginals::default();
-        marginals.compute(&em, &transitions);
+        marginals.compute(&em, &transitions, &[20..22, 20..23, 30..41]);
         let p = |name: Range<usize>, kind| marginals.name_probability(&transitions, name, kind);
         assert!(p(20..23, 0) > 0.999);
         assert!(p(20..22, 0) <= 0.001);
