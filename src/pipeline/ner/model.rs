@@ -216,8 +216,7 @@ impl NerModel {
             decode::viterbi_i32(&emissions, &self.params.transitions, &mut back, &mut tags);
             let spans = decode::spans(&tags);
             if !spans.is_empty() {
-                let names: Vec<Range<usize>> = spans.iter().map(|(r, _)| r.clone()).collect();
-                marginals.compute(&emissions, &self.odds, &names);
+                marginals.compute(&emissions, &self.odds, spans.iter().map(|(r, _)| r));
             }
             for (range, kind_index) in spans {
                 let kind = match kind_index {

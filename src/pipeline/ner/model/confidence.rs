@@ -116,7 +116,12 @@ impl Marginals {
     /// The sums a sentence whose tag scores are `emissions` needs for the
     /// probabilities of its `names` (char ranges): forward only up to the
     /// last name, backward only down to the first.
-    pub fn compute(&mut self, emissions: &[[i32; LANES]], transitions: &Transitions, names: &[Range<usize>]) {
+    pub fn compute<'a>(
+        &mut self,
+        emissions: &[[i32; LANES]],
+        transitions: &Transitions,
+        names: impl Iterator<Item = &'a Range<usize>> + Clone,
+    ) {
         let n = emissions.len();
         let per_unit = 1.0 / transitions.scale;
         self.potential.clear();
@@ -130,7 +135,7 @@ impl Marginals {
             psi[TAGS..].fill(0.0);
             psi
         }));
-        let forward_to = names.iter().map(|r| r.start).max().unwrap_or(0).min(n);
+        let forward_to = names.clone().map(|r| r.start).max().unwrap_or(0).min(n);
         self.forward.clear();
         for i in 0..forward_to {
             let into = match self.forward.last() {
@@ -140,7 +145,7 @@ impl Marginals {
             let psi = &self.potential[i];
             self.forward.push(normalized(std::array::from_fn(|l| into[l] * psi[l])).0);
         }
-        let backward_from = names.iter().map(|r| r.end).min().unwrap_or(n).min(n);
+        let backward_from = names.map(|r| r.end).min().unwrap_or(n).min(n);
         self.backward.clear();
         self.backward.resize(n, [1.0; LANES]);
         for i in (backward_from..n.saturating_sub(1)).rev() {
@@ -283,7 +288,7 @@ mod tests {
                     // The name alone, and among names at both ends of the sentence.
                     for names in [std::slice::from_ref(&(start..end)), &[0..1, start..end, n - 1..n]] {
                         let mut marginals = Marginals::default();
-                        marginals.compute(&em, &transitions, names);
+                        marginals.compute(&em, &transitions, names.iter());
                         let got = marginals.name_probability(&transitions, start..end, kind);
                         assert!((f64::from(got) - want).abs() < 1e-5, "{kind} {start}..{end}: {got} vs {want}");
                     }
@@ -305,7 +310,7 @@ mod tests {
         em[22][inside(0) as usize] = strong;
         let transitions = Transitions::new(&[[0; TAGS]; TAGS + 1], 1000.0);
         let mut marginals = Marginals::default();
-        marginals.compute(&em, &transitions, &[20..22, 20..23, 30..41]);
+        marginals.compute(&em, &transitions, [20..22, 20..23, 30..41].iter());
         let p = |name: Range<usize>, kind| marginals.name_probability(&transitions, name, kind);
         assert!(p(20..23, 0) > 0.999);
         assert!(p(20..22, 0) <= 0.001);
