@@ -92,8 +92,9 @@ fn text_rank(sequence: &[usize], n: usize) -> Vec<f32> {
         for a in 0..n {
             if out[a] > 0.0 {
                 let share = DAMPING * score[a] / out[a];
-                for (b, w) in weight[a * n..(a + 1) * n].iter().enumerate() {
-                    next[b] += share * w;
+                // Zipped, not indexed: no bounds checks, so the row adds as vectors.
+                for (to, w) in next.iter_mut().zip(&weight[a * n..(a + 1) * n]) {
+                    *to += share * w;
                 }
             }
         }
