@@ -4,6 +4,7 @@
 //! the position written right before the name.
 
 pub mod abbreviations;
+mod coordination;
 mod corrections;
 pub mod eponyms;
 pub mod model;
@@ -70,6 +71,8 @@ impl EntityRecognizer {
         found.extend(places);
         found.extend(eponyms);
         found.extend(surnames);
+        let peers = coordination::find(text, segments, &found);
+        found.extend(peers);
         let mut entities = resolve_overlaps(&found);
         nest_names(&mut entities, &found);
         link_positions(text, &mut entities);

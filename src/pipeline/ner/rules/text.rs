@@ -4,7 +4,7 @@
 use crate::pipeline::clean::is_cjk_ideograph;
 
 /// A Chinese character, including 〇 (which Unicode files as a symbol).
-pub(super) fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     c == '〇' || is_cjk_ideograph(c)
 }
 
