@@ -10,12 +10,14 @@
 //! - a country followed by 方, "side" (美方, 中方);
 //! - a country jieba leaves as a word of its own, before a word for its
 //!   leaders or government (俄总统, 叙政府, 韩经济);
-//! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港),
-//!   or a stance word (对华, 反美);
+//! - a visit verb followed by a country or city (访华, 来华, 在京, 赴港,
+//!   进京), or a stance word (对华, 反美);
 //! - a list of two or more abbreviations with 、 (转战赣、粤、闽、湘);
 //! - a dictionary word jieba keeps whole that is a pair with 中 (中日, 中印),
-//!   another listed pair (欧美, 港澳), or a word for the people of a place
-//!   (华人, 华侨, 港胞): its place chars count.
+//!   another listed pair (欧美, 港澳), or a word for the people or the
+//!   capital of a place (华人, 华侨, 港胞, 台商, 台资): its place chars count;
+//! - a province and a direction that jieba keeps as a place (皖南, 陕北, 豫东):
+//!   the corpora label the province alone.
 
 use std::sync::LazyLock;
 
@@ -43,12 +45,15 @@ const HEADS: [&str; 14] =
 /// Before a [`HEADS`] word these are mostly not a country: 中 a
 /// preposition (会议中总理强调), 以 "by" (以总统名义).
 const NOT_BEFORE_HEAD: &str = "中以";
-const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返对反";
+const VISIT_VERBS: &str = "访来赴驻抵离侵抗旅留在返对反进晋回";
 /// Places a visit verb takes as a one-char abbreviation.
 const VISITED: &str = "华京沪港澳台美日俄欧英法德韩朝印越";
 /// After 在 and 来 only the cities and China itself (在美 is rarer than
 /// 在美国; 来日 is mostly "days to come").
 const VISITED_NEAR: &str = "华京沪港澳台";
+/// After 进, 晋 and 回 only the capitals (进京, 晋京, 回沪): 进港 is mostly a
+/// ship entering port.
+const ENTERED: &str = "京沪";
 
 /// Pairs with 中 that are common words too (中意 "to like", 中巴 "minibus",
 /// 中加 "add in", 中以 "in … by"): only before a relation word.
@@ -63,8 +68,17 @@ const PAIRS: [&str; 30] = [
 ];
 /// After a visited place these make a currency (对日元, 对美元).
 const CURRENCY_AFTER: &str = "元币";
-/// Words for the people of a place: the place char is a LOCATION (华人).
-const PEOPLE_OF: [&str; 6] = ["华人", "华侨", "华裔", "港胞", "台胞", "澳胞"];
+/// Words for the people or the capital of a place: the place char is a
+/// LOCATION (华人, 台资).
+const PEOPLE_OF: [&str; 12] =
+    ["华人", "华侨", "华裔", "港胞", "台胞", "澳胞", "台商", "港商", "澳商", "台资", "港资", "澳资"];
+/// Directions after a province (皖南, 豫东).
+const DIRECTIONS: &str = "东南西北";
+/// A province and a direction that name a place of their own (陕西, 台北
+/// and 津南 are cities, provinces and districts; 京东 a company; 甘南 and
+/// 黔南 prefectures), or that the corpora label whole (鲁西).
+const NOT_PROVINCE_PARTS: [&str; 14] =
+    ["陕西", "台北", "台南", "台东", "台西", "京东", "宁南", "宁北", "津南", "渝北", "甘南", "黔南", "黔东", "鲁西"];
 /// In a list with 、 these are mostly "new" and "old" (新、老干部).
 const NOT_LISTED: &str = "新老";
 
@@ -112,7 +126,11 @@ pub fn find(text: &str, segments: &[Segment]) -> Vec<Entity> {
         let visit = !next.is_some_and(|n| CURRENCY_AFTER.contains(n))
             && prev.is_some_and(|p| {
                 VISIT_VERBS.contains(p)
-                    && if matches!(p, '在' | '来') { VISITED_NEAR.contains(c) } else { VISITED.contains(c) }
+                    && match p {
+                        '在' | '来' => VISITED_NEAR.contains(c),
+                        '进' | '晋' | '回' => ENTERED.contains(c),
+                        _ => VISITED.contains(c),
+                    }
             });
         if side || visit || before_head(text, segments, &chars, i) {
             starts.push(chars[i].0);
@@ -169,6 +187,10 @@ fn whole_words(text: &str, segments: &[Segment]) -> Vec<usize> {
         let with_china = first == '中' && second != '中' && COUNTRY_SET.contains(second) && !NOT_PAIRS.contains(&word);
         if (with_china || PAIRS.contains(&word)) && chars.next().is_none() {
             out.extend([token.span.start, token.span.start + first.len_utf8()]);
+            continue;
+        }
+        if token.pos == "ns" && is_province_part(word) {
+            out.push(token.span.start);
             continue;
         }
         // Every word of PEOPLE_OF is two 3-byte chars.
@@ -248,15 +270,26 @@ fn stands_alone(text: &str, segments: &[Segment], at: usize) -> bool {
     rest.is_empty() || RELATIONS.split(' ').any(|r| r == rest)
 }
 
+/// A province and a direction (皖南, 豫东), not a name of its own.
+fn is_province_part(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next(), chars.next()),
+        (Some(p), Some(d), None) if PROVINCE_SET.contains(p) && DIRECTIONS.contains(d))
+        && !NOT_PROVINCE_PARTS.contains(&word)
+}
+
 /// A model entity that only covers abbreviations the rule split (the model
-/// read 中美 as one place) gives way to them. `abbreviations` are sorted, as
+/// read 中美 as one place), or a province and a direction (豫东), gives way
+/// to them. `abbreviations` are sorted, as
 /// [`find`] returns them (a binary search: a text of nothing but 中美关系
 /// stays linear).
 pub fn superseded(text: &str, entity: &Entity, abbreviations: &[Entity]) -> bool {
     let k = abbreviations.partition_point(|a| a.span.end <= entity.span.start);
     entity.kind == EntityKind::Location
         && abbreviations.get(k).is_some_and(|a| a.span.start < entity.span.end)
-        && text.get(entity.span.clone()).is_some_and(|t| t.chars().all(|c| is_abbreviation(c) || c == '、'))
+        && text
+            .get(entity.span.clone())
+            .is_some_and(|t| t.chars().all(|c| is_abbreviation(c) || c == '、') || is_province_part(t))
 }
 
 #[cfg(test)]
@@ -302,6 +335,16 @@ mod tests {
         assert_eq!(places("对未来10年奥中关系的发展"), ["奥", "中"]);
         assert_eq!(places("160多位华人华侨代表"), ["华", "华"]);
         assert_eq!(places("百名港胞平安飞离"), ["港"]);
+        assert_eq!(places("维护台商的一切正当权益"), ["台"]);
+        assert_eq!(places("从外地进京购物"), ["京"]);
+    }
+
+    #[test]
+    fn a_province_and_a_direction_is_the_province() {
+        assert_eq!(places("地处皖南丘陵"), ["皖"]);
+        assert_eq!(places("最近，豫东一些菜农"), ["豫"]);
+        // Cities and provinces of their own.
+        assert!(places("陕西省和台北市").is_empty());
     }
 
     #[test]
@@ -319,6 +362,7 @@ mod tests {
             "来日方长",
             "美元对日元的汇价",
             "辽朝、金朝、蒙古",
+            "货轮进港卸货",
             "比赛中以2∶3落败",
             "新、老干部",
             "这个方案很中意",
