@@ -1,16 +1,21 @@
 //! Names listed with 、 are peers. In 范志毅、吴承瑛、申思、朱琪、区楚良 the
 //! model finds four persons and misses the fifth, whose rare chars jieba cut
-//! as a common word (区楚良/z; 阎|敦实 in 陆江、阎敦实、余志华). An item of
-//! such a list that its neighbours make a person, and that no other entity
-//! claims, is a person too.
+//! as a common word (区楚良/z; 阎|敦实 in 陆江、阎敦实、余志华; 彭|清源 in
+//! 贾亦斌、彭清源、徐起超). An item next to a person, that no other entity
+//! claims, is a person too when the list is mostly persons or the item
+//! begins with a common surname.
 
 use super::rules::text::is_han;
+use super::surnames::is_common_surname;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
 /// Shortest and longest item taken for a name: a two-char name to a
 /// four-char one (欧阳中石); longer runs of Han chars are phrases.
 const NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=4;
+
+/// Longest item that a common surname alone makes a name (彭清源).
+const MAX_SURNAMED_CHARS: usize = 3;
 
 /// Longest transliterated item (塞萨尔·桑巴约), separators included.
 const MAX_TRANSLITERATION_CHARS: usize = 10;
@@ -45,24 +50,43 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     for list in lists {
         let named = list.iter().filter(|item| holds_a_person(&item.span, &persons)).count();
         // Two persons, and at least half the items: a list of people.
-        if named < 2 || named * 2 < list.len() {
-            continue;
-        }
-        let is_person = |k: usize| list.get(k).is_some_and(|item| is_a_person(&item.span, &persons));
-        for (k, item) in list.iter().enumerate() {
-            // Next to a person (柯灵等积极争取和平、反对独裁: the persons
-            // ended with the item before).
-            let peer = is_person(k + 1) || k.checked_sub(1).is_some_and(is_person);
-            if peer && item.exact && looks_like_a_name(&text[item.span.clone()]) && !claimed.overlaps(&item.span) {
+        let of_people = named >= 2 && named * 2 >= list.len();
+        let last = list.len() - 1;
+        // The list's edges may hold more than the name (任命|张皓若).
+        let mut person: Vec<bool> = (0..list.len())
+            .map(|k| {
+                let span = &list[k].span;
+                if k == 0 || k == last { holds_a_person(span, &persons) } else { is_a_person(span, &persons) }
+            })
+            .collect();
+        // Both ways, so that a run of items grows from the person it follows
+        // or leads to (贾亦斌、彭清源、徐起超); next to a person only
+        // (柯灵等积极争取和平、反对独裁: the persons ended before it).
+        let forward = 0..list.len();
+        for k in forward.clone().chain(forward.rev()) {
+            let peer = person.get(k + 1) == Some(&true) || k.checked_sub(1).is_some_and(|p| person[p]);
+            let item = &list[k];
+            let word = &text[item.span.clone()];
+            if person[k] || !peer || !item.exact || !looks_like_a_name(word) || claimed.overlaps(&item.span) {
+                continue;
+            }
+            if of_people || is_surnamed(word) {
+                person[k] = true;
                 out.push(Entity::new(item.span.clone(), EntityKind::Person, CONFIDENCE, Source::Rule));
             }
         }
     }
+    out.sort_by_key(|e| e.span.start);
     out
 }
 
-/// Every 、 list of `text` with at least three items: a run of Han chars
-/// (and ·) between other chars, cut at 、.
+/// Two or three Han chars, the first a common surname (彭清源).
+fn is_surnamed(word: &str) -> bool {
+    word.chars().count() <= MAX_SURNAMED_CHARS && word.chars().next().is_some_and(is_common_surname)
+}
+
+/// Every 、 list of `text`: a run of Han chars (and ·) between other chars,
+/// cut at 、; an item loses a closing 等 ("and others": 王五等、李四).
 fn lists(text: &str) -> Vec<Vec<Item>> {
     let mut out = Vec::new();
     let mut items: Vec<Item> = Vec::new();
@@ -71,11 +95,12 @@ fn lists(text: &str) -> Vec<Vec<Item>> {
     let chars = text.char_indices().chain(std::iter::once((text.len(), '\n')));
     for (at, c) in chars {
         if c == '、' {
-            items.push(Item { span: item_start..at, exact: !items.is_empty() || item_start == run_start });
+            let exact = !items.is_empty() || item_start == run_start;
+            items.push(Item { span: item_start..without_etc(text, item_start, at), exact });
             item_start = at + c.len_utf8();
         } else if !(is_han(c) || c == '·') {
-            if items.len() >= 2 {
-                items.push(Item { span: item_start..at, exact: true });
+            if !items.is_empty() {
+                items.push(Item { span: item_start..without_etc(text, item_start, at), exact: true });
                 out.push(std::mem::take(&mut items));
             }
             items.clear();
@@ -84,6 +109,16 @@ fn lists(text: &str) -> Vec<Vec<Item>> {
         }
     }
     out
+}
+
+/// The end of the item from `start` to `end` less a closing 等 after two
+/// chars or more.
+fn without_etc(text: &str, start: usize, end: usize) -> usize {
+    let item = &text[start..end];
+    match item.strip_suffix('等') {
+        Some(name) if name.chars().nth(1).is_some() => start + name.len(),
+        _ => end,
+    }
 }
 
 /// jieba's tags of words that are no part of a name: verbs, prepositions,
@@ -193,6 +228,20 @@ mod tests {
             peers("名单：范志毅、吴承瑛、申思、朱琪、区楚良，大连队", &["范志毅", "吴承瑛", "申思", "朱琪"]),
             ["区楚良"]
         );
+    }
+
+    #[test]
+    fn a_common_surname_next_to_a_person_is_enough() {
+        assert_eq!(
+            peers("名誉副主席贾亦斌、彭清源、徐起超、沈求我，副主席", &["贾亦斌"]),
+            ["彭清源", "徐起超", "沈求我"]
+        );
+        assert_eq!(peers("会见了王兆国、李明等人", &["王兆国"]), ["李明"]);
+        // 等 ("and others") is no part of a name.
+        assert_eq!(peers("张三、王五等、李四", &["张三", "李四"]), ["王五"]);
+        // Not a surname, or too long.
+        assert!(peers("王兆国、北京市代表团", &["王兆国"]).is_empty());
+        assert!(peers("王兆国、爱心", &["王兆国"]).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use super::model::gazetteer::{Gazetteer, KNOWN_PERSONS};
 use super::rules::text::CharSet;
 use super::{model, surnames};
-use crate::pipeline::types::{Entity, EntityKind, Source, Span};
+use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text and `phrases` its policy
@@ -29,63 +29,6 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     places_are_no_persons(text, names);
     drop_numbered_one_char_places(text, names);
     names_meet_phrases_whole(text, names, phrases, gazetteer);
-    complete_name_lists(text, names);
-}
-
-/// A list of names with 、 names people of one kind (名誉副主席贾亦斌、彭清源、
-/// 徐起超): next to a model person, an item of two or three Han chars that
-/// begins with a common surname and that no model name touches is a person
-/// too. The model misses such names where jieba reads the given name as a
-/// word (彭|清源). 等 ("and others") after a name ends the list.
-fn complete_name_lists(text: &str, names: &mut Vec<Entity>) {
-    let taken =
-        |names: &[Entity], span: &Span| names.iter().any(|n| n.span.start < span.end && span.start < n.span.end);
-    let item_ok = |item: &str| {
-        let count = item.chars().count();
-        (2..=3).contains(&count)
-            && item.chars().all(|c| model::features::is_han(c) && c != '等')
-            && item.chars().next().is_some_and(surnames::is_common_surname)
-    };
-    let mut added = Vec::new();
-    for p in names.iter().filter(|e| e.kind == EntityKind::Person) {
-        // Rightwards: 、item、item…
-        let mut at = p.span.end;
-        while let Some(rest) = text[at..].strip_prefix('、') {
-            let start = at + '、'.len_utf8();
-            let len = rest.find(|c: char| !model::features::is_han(c)).unwrap_or(rest.len());
-            let run = &rest[..len];
-            let item = run.char_indices().skip(2).find(|&(_, c)| c == '等').map_or(run, |(i, _)| &run[..i]);
-            let span = start..start + item.len();
-            if !item_ok(item) || taken(names, &span) {
-                break;
-            }
-            added.push(Entity::new(span.clone(), EntityKind::Person, p.confidence, Source::Rule));
-            at = span.end;
-            if item.len() < len {
-                break; // 等 ends the list
-            }
-        }
-        // Leftwards: …item、item、
-        let mut at = p.span.start;
-        while let Some(before) = text[..at].strip_suffix('、') {
-            let start = before
-                .rfind(|c: char| !model::features::is_han(c))
-                .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
-            let span = start..before.len();
-            if !item_ok(&text[span.clone()]) || taken(names, &span) {
-                break;
-            }
-            added.push(Entity::new(span.clone(), EntityKind::Person, p.confidence, Source::Rule));
-            at = span.start;
-        }
-    }
-    if !added.is_empty() {
-        added.sort_by_key(|e| e.span.start);
-        // Two lists' scans can meet on one item: keep the first reading.
-        added.dedup_by(|later, kept| later.span.start < kept.span.end);
-        names.extend(added);
-        names.sort_by_key(|e| e.span.start);
-    }
 }
 
 /// Quote and title marks, each with its closing mark.
@@ -556,38 +499,6 @@ fn mend_one_char_persons(text: &str, names: &mut Vec<Entity>, rules: &[Entity]) 
 mod tests {
     use super::*;
     use crate::pipeline::ner::tests::{model, shown, shown_texts};
-
-    #[test]
-    fn lists_of_names_are_completed() {
-        let text = "名誉副主席贾亦斌、彭清源、徐起超、沈求我，副主席";
-        let mut names = vec![model(text, "贾亦斌", EntityKind::Person)];
-        complete_name_lists(text, &mut names);
-        let found = shown_texts(text, &names);
-        assert_eq!(found, ["贾亦斌", "彭清源", "徐起超", "沈求我"]);
-
-        let text = "会见了王兆国、李明等人";
-        let mut names = vec![model(text, "王兆国", EntityKind::Person)];
-        complete_name_lists(text, &mut names);
-        assert_eq!(shown(text, &names).len(), 2, "李明 without 等");
-        assert_eq!(&text[names[1].span.clone()], "李明");
-
-        // Scanned from both sides, 王五 is read once: 等 is in no name.
-        let text = "张三、王五等、李四";
-        let mut names = vec![model(text, "张三", EntityKind::Person), model(text, "李四", EntityKind::Person)];
-        complete_name_lists(text, &mut names);
-        let found = shown_texts(text, &names);
-        assert_eq!(found, ["张三", "王五", "李四"]);
-
-        // Not a surname, too long, or the model read it as something else.
-        for (text, other) in [("王兆国、北京市代表团", None), ("王兆国、海南", Some("海南")), ("王兆国、爱心", None)]
-        {
-            let mut names = vec![model(text, "王兆国", EntityKind::Person)];
-            names.extend(other.map(|o| model(text, o, EntityKind::Location)));
-            let before = names.len();
-            complete_name_lists(text, &mut names);
-            assert_eq!(names.len(), before, "{text}");
-        }
-    }
 
     #[test]
     fn facilities_are_one_place_with_their_place() {
