@@ -20,16 +20,12 @@ const MAX_SURNAMED_CHARS: usize = 3;
 /// Longest transliterated item (塞萨尔·桑巴约), separators included.
 const MAX_TRANSLITERATION_CHARS: usize = 10;
 
+/// The mark between the items of a list, searched for once per text.
+static LIST_MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("、"));
+
 /// Below the model's usual persons: the list, not the name, says it.
 const CONFIDENCE: f32 = 0.6;
-
-/// One item of a 、 list: its span, and whether the span is exactly the
-/// item (the first item's start and the last one's end are only known when
-/// punctuation bounds the list there).
-struct Item {
-    span: Span,
-    exact: bool,
-}
 
 /// PERSON entities for the unclaimed items of each 、 list in `text` whose
 /// other items are mostly persons among `found` (every candidate entity,
@@ -43,19 +39,25 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     if lists.is_empty() {
         return Vec::new();
     }
-    let claimed = Claimed::new(found.iter().map(|e| &e.span));
-    let mut persons: Vec<&Span> = found.iter().filter(|e| e.kind == EntityKind::Person).map(|e| &e.span).collect();
+    // Only the entities that reach into a list matter (lists are sorted).
+    let reaches_a_list = |span: &Span| {
+        let k = lists.partition_point(|list| list.last().is_some_and(|item| item.end <= span.start));
+        lists.get(k).and_then(|list| list.first()).is_some_and(|item| item.start < span.end)
+    };
+    let near: Vec<&Entity> = found.iter().filter(|e| reaches_a_list(&e.span)).collect();
+    let claimed = Claimed::new(near.iter().map(|e| &e.span));
+    let mut persons: Vec<&Span> = near.iter().filter(|e| e.kind == EntityKind::Person).map(|e| &e.span).collect();
     persons.sort_by_key(|s| s.start);
     let mut out = Vec::new();
     for list in lists {
-        let named = list.iter().filter(|item| holds_a_person(&item.span, &persons)).count();
+        let named = list.iter().filter(|item| holds_a_person(item, &persons)).count();
         // Two persons, and at least half the items: a list of people.
         let of_people = named >= 2 && named * 2 >= list.len();
         let last = list.len() - 1;
         // The list's edges may hold more than the name (任命|张皓若).
         let mut person: Vec<bool> = (0..list.len())
             .map(|k| {
-                let span = &list[k].span;
+                let span = &list[k];
                 if k == 0 || k == last { holds_a_person(span, &persons) } else { is_a_person(span, &persons) }
             })
             .collect();
@@ -66,13 +68,13 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
         for k in forward.clone().chain(forward.rev()) {
             let peer = person.get(k + 1) == Some(&true) || k.checked_sub(1).is_some_and(|p| person[p]);
             let item = &list[k];
-            let word = &text[item.span.clone()];
-            if person[k] || !peer || !item.exact || !looks_like_a_name(word) || claimed.overlaps(&item.span) {
+            let word = &text[item.clone()];
+            if person[k] || !peer || !looks_like_a_name(word) || claimed.overlaps(item) {
                 continue;
             }
             if of_people || is_surnamed(word) {
                 person[k] = true;
-                out.push(Entity::new(item.span.clone(), EntityKind::Person, CONFIDENCE, Source::Rule));
+                out.push(Entity::new(item.clone(), EntityKind::Person, CONFIDENCE, Source::Rule));
             }
         }
     }
@@ -87,26 +89,27 @@ fn is_surnamed(word: &str) -> bool {
 
 /// Every 、 list of `text`: a run of Han chars (and ·) between other chars,
 /// cut at 、; an item loses a closing 等 ("and others": 王五等、李四).
-fn lists(text: &str) -> Vec<Vec<Item>> {
+fn lists(text: &str) -> Vec<Vec<Span>> {
+    let in_run = |c: char| is_han(c) || c == '·' || c == '、';
     let mut out = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let mut run_start = 0;
-    let mut item_start = 0;
-    let chars = text.char_indices().chain(std::iter::once((text.len(), '\n')));
-    for (at, c) in chars {
-        if c == '、' {
-            let exact = !items.is_empty() || item_start == run_start;
-            items.push(Item { span: item_start..without_etc(text, item_start, at), exact });
-            item_start = at + c.len_utf8();
-        } else if !(is_han(c) || c == '·') {
-            if !items.is_empty() {
-                items.push(Item { span: item_start..without_etc(text, item_start, at), exact: true });
-                out.push(std::mem::take(&mut items));
-            }
-            items.clear();
-            run_start = at + c.len_utf8();
-            item_start = run_start;
+    // Only the runs around a 、 are read: most text is in none.
+    let mut read_to = 0;
+    for at in LIST_MARK.find_iter(text.as_bytes()) {
+        if at < read_to {
+            continue;
         }
+        let run_start = text[..at].char_indices().rev().take_while(|&(_, c)| in_run(c)).last().map_or(at, |(i, _)| i);
+        let run_end = text[at..].char_indices().find(|&(_, c)| !in_run(c)).map_or(text.len(), |(i, _)| at + i);
+        read_to = run_end;
+        let mut items = Vec::new();
+        let mut item_start = run_start;
+        for i in LIST_MARK.find_iter(text[run_start..run_end].as_bytes()) {
+            let end = run_start + i;
+            items.push(item_start..without_etc(text, item_start, end));
+            item_start = end + '、'.len_utf8();
+        }
+        items.push(item_start..without_etc(text, item_start, run_end));
+        out.push(items);
     }
     out
 }
@@ -130,7 +133,7 @@ fn is_function_word(pos: &str) -> bool {
 /// Cuts the function words jieba finds before the first item's name and
 /// after the last one's (由|李菊, 林菱|出征); what a function word starts is
 /// a whole item. An edge item jieba's tokens do not fit is left as it is.
-fn trim_edges(list: &mut [Item], segments: &[Segment]) {
+fn trim_edges(list: &mut [Span], segments: &[Segment]) {
     let inside = |span: &Span| {
         let k = segments.partition_point(|t| t.span.start < span.start);
         let tokens = &segments[k..];
@@ -138,16 +141,15 @@ fn trim_edges(list: &mut [Item], segments: &[Segment]) {
         &tokens[..n]
     };
     if let Some(first) = list.first_mut() {
-        let tokens = inside(&first.span);
+        let tokens = inside(first);
         if let Some(name) = tokens.iter().rposition(|t| is_function_word(t.pos)).and_then(|k| tokens.get(k + 1)) {
-            first.span.start = name.span.start;
-            first.exact = true;
+            first.start = name.span.start;
         }
     }
     if let Some(last) = list.last_mut() {
-        let tokens = inside(&last.span);
+        let tokens = inside(last);
         if let Some(tail) = tokens.iter().position(|t| is_function_word(t.pos)) {
-            last.span.end = tokens[tail].span.start;
+            last.end = tokens[tail].span.start;
         }
     }
 }
