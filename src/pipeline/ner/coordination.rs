@@ -5,6 +5,7 @@
 //! claims, is a person too when the list is mostly persons or the item
 //! begins with a common surname.
 
+use super::claimed::Claimed;
 use super::rules::text::is_han;
 use super::surnames::is_common_surname;
 use crate::pipeline::segment::Segment;
@@ -179,34 +180,6 @@ fn looks_like_a_name(item: &str) -> bool {
         return chars <= MAX_TRANSLITERATION_CHARS && !item.starts_with('·') && !item.ends_with('·');
     }
     NAME_CHARS.contains(&chars) && item.chars().all(is_han)
-}
-
-/// Spans that other entities claim, for asking whether any overlaps a span
-/// in O(log n).
-struct Claimed {
-    starts: Vec<usize>,
-    /// The furthest end among the spans up to each one (by start).
-    reach: Vec<usize>,
-}
-
-impl Claimed {
-    fn new<'a>(spans: impl Iterator<Item = &'a Span>) -> Self {
-        let mut spans: Vec<&Span> = spans.filter(|s| !s.is_empty()).collect();
-        spans.sort_by_key(|s| s.start);
-        let reach = spans
-            .iter()
-            .scan(0, |furthest, s| {
-                *furthest = s.end.max(*furthest);
-                Some(*furthest)
-            })
-            .collect();
-        Self { starts: spans.iter().map(|s| s.start).collect(), reach }
-    }
-
-    fn overlaps(&self, span: &Span) -> bool {
-        let k = self.starts.partition_point(|&start| start < span.end);
-        k > 0 && self.reach[k - 1] > span.start
-    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,14 @@
 //! the position written right before the name.
 
 pub mod abbreviations;
+mod claimed;
 mod coordination;
 mod corrections;
 pub mod eponyms;
 pub mod model;
 pub mod rules;
 mod surnames;
+mod titled;
 
 use std::collections::BTreeMap;
 
@@ -71,6 +73,8 @@ impl EntityRecognizer {
         found.extend(places);
         found.extend(eponyms);
         found.extend(surnames);
+        let titled = titled::find(text, jieba_tokens, &found);
+        found.extend(titled);
         let peers = coordination::find(text, segments, &found);
         found.extend(peers);
         let mut entities = resolve_overlaps(&found);
