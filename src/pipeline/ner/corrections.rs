@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use super::model::gazetteer::{Gazetteer, KNOWN_PERSONS};
 use super::rules::text::CharSet;
 use super::{model, surnames};
-use crate::pipeline::types::{Entity, EntityKind, Source, Span};
+use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text and `phrases` its policy
@@ -30,49 +30,6 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_numbered_one_char_places(text, names);
     names_meet_phrases_whole(text, names, phrases, gazetteer);
     drop_generic_bodies(text, names);
-    places_join_their_bodies(text, names, gazetteer);
-}
-
-/// Longest place name looked for at the start of an organization.
-const MAX_PLACE_CHARS: usize = 6;
-
-/// A model place right before a model organization names the body's seat,
-/// and the news corpora label the two as one organization (日本|大藏省,
-/// 英国|阿森纳, 彭山县|仁德彩印厂: in the training data ~870 such names
-/// against ~50 pairs written apart). The pairs written apart are mostly a
-/// province before a body that starts with a place of its own (长沙市|
-/// 芙蓉区人民法院, 河南省|郑州市公安局, 如东县|孙窑乡农技站): those stay two.
-fn places_join_their_bodies(text: &str, names: &mut Vec<Entity>, gazetteer: &Gazetteer) {
-    let place_bits = list_bit(EntityKind::Location).unwrap_or(0) * 0b1001; // known and jieba's
-    let starts_with_a_place = |body: &str| {
-        let listed = body
-            .char_indices()
-            .skip(2)
-            .take(MAX_PLACE_CHARS - 1)
-            .map(|(i, _)| i)
-            .chain([body.len()])
-            .any(|end| gazetteer.lists_of(&body[..end]) & place_bits != 0);
-        // A division too small for the lists, with a body after it: 崔马镇|供销社,
-        // 孙窑乡|农技站 (not 大藏省).
-        let chars: Vec<char> = body.chars().collect();
-        let division = (1..=3).any(|i| i + 2 < chars.len() && DIVISION_CUTS.contains(chars[i]));
-        listed || division
-    };
-    let mut k = 0;
-    while k + 1 < names.len() {
-        let (place, body) = (&names[k], &names[k + 1]);
-        let joins = place.kind == EntityKind::Location
-            && body.kind == EntityKind::Organization
-            && place.span.end == body.span.start
-            && !starts_with_a_place(&text[body.span.clone()]);
-        if joins {
-            let confidence = place.confidence.min(body.confidence);
-            let span = place.span.start..body.span.end;
-            names[k] = Entity::new(span, EntityKind::Organization, confidence, Source::Model);
-            names.remove(k + 1);
-        }
-        k += 1;
-    }
 }
 
 /// Words for a kind of body, not a name of one (公司, 医院, 党委, 中队). The
@@ -258,7 +215,7 @@ fn vouched_as(lists: u8, kind: EntityKind) -> bool {
 
 /// The known-names list bit of a kind (see [`Gazetteer::lists_of`]); jieba's
 /// list of the kind is three bits up.
-fn list_bit(kind: EntityKind) -> Option<u8> {
+pub(super) fn list_bit(kind: EntityKind) -> Option<u8> {
     match kind {
         EntityKind::Person => Some(KNOWN_PERSONS),
         EntityKind::Location => Some(KNOWN_PERSONS << 1),
@@ -475,7 +432,7 @@ fn facilities_take_their_place(text: &str, names: &mut [Entity]) {
 /// Chars that end the name of an administrative division.
 const DIVISION_ENDS: &str = "省市县区乡镇村州";
 /// Those after which a place is cut (州 ends 苏州 and 杭州 too: 苏州新区).
-const DIVISION_CUTS: &str = "省市县区乡镇";
+pub(super) const DIVISION_CUTS: &str = "省市县区乡镇";
 
 /// A division written before the division inside it (营口市鲅鱼圈区, 利津县罗镇乡)
 /// is two places in the news corpora, and so is a province before a city or
@@ -594,26 +551,6 @@ mod tests {
             let mut names = vec![model(text, word, EntityKind::Organization)];
             drop_generic_bodies(text, &mut names);
             assert_eq!(names.len(), kept as usize, "{text}");
-        }
-    }
-
-    #[test]
-    fn a_place_joins_the_body_it_seats() {
-        let gazetteer = Gazetteer::new([("长沙市", 1), ("芙蓉区", 1)]);
-        for (text, place, body, joined) in [
-            ("日本大藏省宣布", "日本", "大藏省", true),
-            ("长沙市芙蓉区人民法院", "长沙市", "芙蓉区人民法院", false),
-            ("江苏省如东县孙窑乡农技站", "如东县", "孙窑乡农技站", false),
-        ] {
-            let mut names = vec![model(text, place, EntityKind::Location), model(text, body, EntityKind::Organization)];
-            places_join_their_bodies(text, &mut names, &gazetteer);
-            let found = shown_texts(text, &names);
-            if joined {
-                assert_eq!(found, [format!("{place}{body}")], "{text}");
-                assert_eq!(names[0].kind, EntityKind::Organization);
-            } else {
-                assert_eq!(found, [place, body], "{text}");
-            }
         }
     }
 

@@ -10,6 +10,7 @@ mod corrections;
 pub mod eponyms;
 pub mod model;
 pub mod rules;
+mod seats;
 mod surnames;
 mod titled;
 
@@ -68,6 +69,7 @@ impl EntityRecognizer {
         let mut names = self.model.predict_outside(text, jieba_tokens, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places) && !eponyms::superseded(e, &eponyms));
         corrections::correct(text, &mut names, &found, phrases, self.model.gazetteer());
+        seats::join(text, &mut names, jieba_tokens, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);
         found.extend(places);
