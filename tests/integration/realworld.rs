@@ -240,3 +240,24 @@ async fn skipping_boilerplate_returns_what_marking_it_returns_outside_it() {
         assert_eq!(skipped.keywords, marked.keywords);
     }
 }
+
+/// Names the model missed and the rules of the twelfth session read right: a
+/// district secretary named right after the title (闵行区委书记|陆方舟, jieba
+/// cuts the name oddly), and bodies named after their seat that the model
+/// had ended after the place (中国|金融期货交易所).
+#[tokio::test]
+async fn holders_after_titles_and_bodies_after_their_seat_are_found_in_the_articles() {
+    use pb::EntityType as T;
+    let server = TestServer::start(&[]).await;
+    let surface = |text: &str, e: &pb::Entity| text[e.start as usize..e.end as usize].to_string();
+    let r = annotate(&server, ARTICLE_004, pb::BoilerplateMode::Skip).await;
+    let lu = r.entities.iter().find(|e| surface(ARTICLE_004, e) == "陆方舟").expect("陆方舟 found");
+    assert_eq!((lu.r#type(), lu.position.as_str()), (T::Person, "闵行区委书记"));
+
+    let r = annotate(&server, ARTICLE_003, pb::BoilerplateMode::Skip).await;
+    let orgs: Vec<String> =
+        r.entities.iter().filter(|e| e.r#type() == T::Organization).map(|e| surface(ARTICLE_003, e)).collect();
+    for body in ["中国金融期货交易所", "中国证券登记结算公司"] {
+        assert!(orgs.iter().any(|o| o == body), "{body} in {orgs:?}");
+    }
+}
