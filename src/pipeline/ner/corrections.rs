@@ -32,43 +32,37 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_generic_bodies(text, names);
 }
 
-/// Words for a kind of body, not a name of one (公司, 医院, 党委, 中队). The
-/// training corpora leave them unlabelled where they stand alone (公司: 124
-/// times unlabelled and part of no name, 7 times an organization; 政府 337
-/// and 0), yet the model sometimes reads one as an organization. Words the
-/// corpora label about as often as not (县委, 办事处, 代表团) are not here.
-const GENERIC_BODIES: [&str; 23] = [
-    "党委",
-    "党组",
-    "医院",
-    "公司",
-    "部队",
-    "中心",
-    "政府",
-    "学校",
-    "大学",
-    "银行",
-    "工厂",
-    "集团",
-    "协会",
-    "委员会",
-    "俱乐部",
-    "球队",
-    "出版社",
-    "电视台",
-    "商店",
-    "大队",
-    "中队",
-    "党校",
-    "研究所",
+/// Words for a kind of body or place, not a name of one (公司, 医院, 党委,
+/// 中队; 图书馆, 市区, 山区). The training corpora leave them unlabelled where
+/// they stand alone (公司: 124 times unlabelled and part of no name, 7 times
+/// an organization; 政府 337 and 0; 图书馆 16 and 0), yet the model sometimes
+/// reads one as a name. Words the corpora label about as often as not (县委,
+/// 办事处, 议会, 特区) are not here.
+#[rustfmt::skip]
+const GENERIC_BODIES: [&str; 29] = [
+    "党委", "党组", "医院", "公司", "部队", "中心", "政府", "学校", "大学", "银行", "工厂", "集团", "协会", "委员会",
+    "俱乐部", "球队", "出版社", "电视台", "商店", "大队", "中队", "党校", "研究所", "居委会", "总局", "交警队", "本社",
+    "集团公司", "大会",
+];
+#[rustfmt::skip]
+const GENERIC_PLACES: [&str; 15] = [
+    "图书馆", "小城镇", "城区", "老城区", "名城", "南郊", "开发区", "市区", "郊区", "山区", "库区", "老区", "边疆",
+    "沿海", "内地",
 ];
 
-/// A model organization that is nothing but a [`GENERIC_BODIES`] word goes,
-/// unless quotes make the word a short name (在“中心”的引导下).
+/// A model organization or place that is nothing but a word of
+/// [`GENERIC_BODIES`] or [`GENERIC_PLACES`] goes, unless quotes make the word
+/// a short name (在“中心”的引导下).
 fn drop_generic_bodies(text: &str, names: &mut Vec<Entity>) {
     names.retain(|n| {
         let quoted = text[..n.span.start].ends_with('“') && text[n.span.end..].starts_with('”');
-        n.kind != EntityKind::Organization || quoted || !GENERIC_BODIES.contains(&&text[n.span.clone()])
+        let word = &&text[n.span.clone()];
+        let generic = match n.kind {
+            EntityKind::Organization => GENERIC_BODIES.contains(word),
+            EntityKind::Location => GENERIC_PLACES.contains(word),
+            _ => false,
+        };
+        quoted || !generic
     });
 }
 
@@ -552,6 +546,10 @@ mod tests {
             drop_generic_bodies(text, &mut names);
             assert_eq!(names.len(), kept as usize, "{text}");
         }
+        let text = "包括图书馆、档案馆";
+        let mut names = vec![model(text, "图书馆", EntityKind::Location)];
+        drop_generic_bodies(text, &mut names);
+        assert!(names.is_empty());
     }
 
     #[test]
