@@ -105,7 +105,7 @@ fn lists(text: &str) -> Vec<Vec<Span>> {
         read_to = run_end;
         let mut items = Vec::new();
         let mut item_start = run_start;
-        for i in LIST_MARK.find_iter(text[run_start..run_end].as_bytes()) {
+        for i in LIST_MARK.find_iter(&text.as_bytes()[run_start..run_end]) {
             let end = run_start + i;
             items.push(item_start..without_etc(text, item_start, end));
             item_start = end + '、'.len_utf8();
