@@ -6,20 +6,14 @@
 //! begins with a common surname.
 
 use super::claimed::Claimed;
+use super::name_shape::looks_like_a_name;
 use super::rules::text::is_han;
 use super::surnames::is_common_surname;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
-/// Shortest and longest item taken for a name: a two-char name to a
-/// four-char one (欧阳中石); longer runs of Han chars are phrases.
-const NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=4;
-
 /// Longest item that a common surname alone makes a name (彭清源).
 const MAX_SURNAMED_CHARS: usize = 3;
-
-/// Longest transliterated item (塞萨尔·桑巴约), separators included.
-const MAX_TRANSLITERATION_CHARS: usize = 10;
 
 /// The mark between the items of a list, searched for once per text.
 static LIST_MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -171,16 +165,6 @@ fn holds_a_person(item: &Span, persons: &[&Span]) -> bool {
 fn is_a_person(item: &Span, persons: &[&Span]) -> bool {
     let k = persons.partition_point(|s| s.start < item.start);
     persons[k..].iter().take_while(|s| s.start == item.start).any(|s| s.end == item.end)
-}
-
-/// Two to four Han chars, or a transliteration joined by · (迪达, 区楚良,
-/// 塞萨尔·桑巴约).
-fn looks_like_a_name(item: &str) -> bool {
-    let chars = item.chars().count();
-    if item.contains('·') {
-        return chars <= MAX_TRANSLITERATION_CHARS && !item.starts_with('·') && !item.ends_with('·');
-    }
-    NAME_CHARS.contains(&chars) && item.chars().all(is_han)
 }
 
 #[cfg(test)]

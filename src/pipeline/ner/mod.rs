@@ -9,6 +9,7 @@ mod coordination;
 mod corrections;
 pub mod eponyms;
 pub mod model;
+mod name_shape;
 pub mod rules;
 mod seats;
 mod surnames;

@@ -6,16 +6,10 @@
 //! other entity claims them.
 
 use super::claimed::Claimed;
-use super::rules::text::is_han;
+use super::name_shape::looks_like_a_name;
 use super::surnames::is_common_surname;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
-
-/// Shortest and longest name taken: 安雷 to 高野纪元.
-const NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=4;
-
-/// Longest transliterated name (川·立派), separators included.
-const MAX_TRANSLITERATION_CHARS: usize = 10;
 
 /// The share of these persons that was right on PD dev, MSRA and the
 /// held-out split (scored with models that never saw them): 6 of 7.
@@ -67,21 +61,17 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
             continue;
         }
         let span = at..after.span.start;
-        if looks_like_a_name(&text[span.clone()]) && !claimed.overlaps(&span) {
+        if titled_name(&text[span.clone()]) && !claimed.overlaps(&span) {
             out.push(Entity::new(span, EntityKind::Person, CONFIDENCE, Source::Rule));
         }
     }
     out
 }
 
-/// Two to four Han chars from a common surname on (jieba's HMM tags
-/// 参观时 and 巧遇 as names too), or a transliteration joined by ·.
-fn looks_like_a_name(word: &str) -> bool {
-    let chars = word.chars().count();
-    if word.contains('·') {
-        return chars <= MAX_TRANSLITERATION_CHARS && !word.starts_with('·') && !word.ends_with('·');
-    }
-    NAME_CHARS.contains(&chars) && word.chars().all(is_han) && word.chars().next().is_some_and(is_common_surname)
+/// A name of [`looks_like_a_name`] that, if it is of Han chars, begins with
+/// a common surname: jieba's HMM tags 参观时 and 巧遇 as names too.
+fn titled_name(word: &str) -> bool {
+    looks_like_a_name(word) && (word.contains('·') || word.chars().next().is_some_and(is_common_surname))
 }
 
 #[cfg(test)]
