@@ -120,8 +120,9 @@ fn without_etc(text: &str, start: usize, end: usize) -> usize {
     }
 }
 
-/// jieba's tags of words that are no part of a name: verbs, prepositions,
-/// conjunctions, adverbs, particles.
+/// jieba's tags of words that cut an edge item: verbs, prepositions,
+/// conjunctions, adverbs, particles. Not the other closed classes: jieba
+/// tags the last char of 沈求我 a pronoun.
 fn is_function_word(pos: &str) -> bool {
     matches!(pos.as_bytes().first(), Some(b'v' | b'p' | b'c' | b'd' | b'u'))
 }

@@ -5,6 +5,7 @@
 
 use super::corrections::{DIVISION_CUTS, list_bit};
 use super::model::gazetteer::Gazetteer;
+use crate::pipeline::pos_tags::is_closed_class;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
@@ -80,12 +81,11 @@ const TAKEN_BODY_CONFIDENCE: f32 = 0.8;
 /// Longest body taken after a place (国立自治大学, 环境保护局: up to 8 chars).
 const MAX_BODY_CHARS: usize = 8;
 
-/// jieba's tags of words that are no part of a body's name: prepositions,
-/// particles, conjunctions, adverbs, pronouns, numbers, times, directions,
-/// measure words and punctuation (the 的 of 美国的公司), one-char verbs
-/// (是, 应), and words that begin with a numeral (两大).
+/// Words that are no part of a body's name: the closed classes (the 的 of
+/// 美国的公司), one-char verbs (是, 应; longer verbs name what a body does:
+/// 环境|保护|局), and words that begin with a numeral (两大).
 fn outside_a_name(word: &str, pos: &str) -> bool {
-    matches!(pos.as_bytes().first(), Some(b'p' | b'u' | b'c' | b'd' | b'r' | b'm' | b't' | b'f' | b'q' | b'x'))
+    is_closed_class(pos)
         || (pos.starts_with('v') && word.chars().nth(1).is_none())
         || word.starts_with(|c| "一二两三四五六七八九十百千万".contains(c))
 }

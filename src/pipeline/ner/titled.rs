@@ -8,6 +8,7 @@
 use super::claimed::Claimed;
 use super::name_shape::looks_like_a_name;
 use super::surnames::is_common_surname;
+use crate::pipeline::pos_tags::is_closed_class;
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
@@ -15,12 +16,10 @@ use crate::pipeline::types::{Entity, EntityKind, Source};
 /// held-out split (scored with models that never saw them): 6 of 7.
 const CONFIDENCE: f32 = 0.85;
 
-/// jieba's tags of the words that end a name after a title: verbs,
-/// prepositions, adverbs, particles, conjunctions, times, numbers,
-/// directions, pronouns, measure words, and punctuation or other symbols.
+/// jieba's tags of the words that end a name after a title: the closed
+/// classes, verbs, and adverbial adjectives (迅速).
 fn ends_a_name(pos: &str) -> bool {
-    matches!(pos.as_bytes().first(), Some(b'v' | b'p' | b'd' | b'u' | b'c' | b't' | b'm' | b'f' | b'r' | b'q' | b'x'))
-        || pos == "ad"
+    is_closed_class(pos) || pos.starts_with('v') || pos == "ad"
 }
 
 /// jieba's tags a name may have when jieba keeps it as one word.
