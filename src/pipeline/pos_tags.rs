@@ -44,6 +44,13 @@ pub fn intern(tag: &str) -> &'static str {
     kept
 }
 
+/// jieba's closed word classes, the words that are no part of a name:
+/// prepositions, particles, conjunctions, adverbs, pronouns, numerals,
+/// times, directions, measure words, and punctuation or other symbols (x).
+pub fn is_closed_class(tag: &str) -> bool {
+    matches!(tag.as_bytes().first(), Some(b'p' | b'u' | b'c' | b'd' | b'r' | b'm' | b't' | b'f' | b'q' | b'x'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,11 +80,4 @@ mod tests {
         let unknown: Vec<&String> = tags.iter().filter(|t| known(t).is_none()).collect();
         assert!(unknown.is_empty(), "tags missing from the known list: {unknown:?}");
     }
-}
-
-/// jieba's closed word classes, the words that are no part of a name:
-/// prepositions, particles, conjunctions, adverbs, pronouns, numerals,
-/// times, directions, measure words, and punctuation or other symbols (x).
-pub fn is_closed_class(tag: &str) -> bool {
-    matches!(tag.as_bytes().first(), Some(b'p' | b'u' | b'c' | b'd' | b'r' | b'm' | b't' | b'f' | b'q' | b'x'))
 }
