@@ -23,10 +23,11 @@ static LIST_MARK: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// scored with models that never saw them): 16 of 18.
 const CONFIDENCE: f32 = 0.85;
 
-/// PERSON entities for the unclaimed items of each 、 list in `text` whose
-/// other items are mostly persons among `found` (every candidate entity,
-/// any type, any order). `segments` are jieba's tokens: they cut the verb
-/// or preposition off an item at the list's edge (由|李菊、…、林菱|出征).
+/// PERSON entities for the unclaimed items of the 、 lists in `text` that
+/// stand next to a person of `found` (every candidate entity, any type, any
+/// order), where the list is mostly persons or the item begins with a common
+/// surname. `segments` are jieba's tokens: they cut the verb or preposition
+/// off an item at the list's edge (由|李菊、…、林菱|出征).
 pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     let mut lists = lists(text);
     for list in &mut lists {

@@ -21,9 +21,9 @@ const MAX_PLACE_CHARS: usize = 6;
 
 /// A model place right before a model organization is one organization
 /// with it (日本|大藏省, 英国|阿森纳, 彭山县|仁德彩印厂). The pairs the corpora
-/// write apart are mostly a
-/// province before a body that starts with a place of its own (长沙市|
-/// 芙蓉区人民法院, 河南省|郑州市公安局, 如东县|孙窑乡农技站): those stay two.
+/// write apart are mostly a place before a body that starts with a place of
+/// its own (长沙市|芙蓉区人民法院, 河南省|郑州市公安局, 如东县|孙窑乡农技站):
+/// those stay two.
 fn places_join_their_bodies(text: &str, names: &mut Vec<Entity>, gazetteer: &Gazetteer) {
     let place_bits = list_bit(EntityKind::Location).unwrap_or(0) * 0b1001; // known and jieba's
     let starts_with_a_place = |body: &str| {
