@@ -14,6 +14,39 @@ use crate::pipeline::types::{Entity, EntityKind, Source};
 pub(super) fn join(text: &str, names: &mut Vec<Entity>, tokens: &[Segment], gazetteer: &Gazetteer) {
     places_join_their_bodies(text, names, gazetteer);
     places_take_their_body(text, names, tokens);
+    bodies_take_their_units(text, names, tokens);
+}
+
+/// Units of a body, written right after its name (复旦大学|化学系,
+/// 解放军总医院|心外科). The training data never write one apart from the
+/// organization before it. Party and title words (党委, 政治部, 书记处) are
+/// left to the position rules, which read them with the title after them.
+#[rustfmt::skip]
+const UNITS: [&str; 20] = [
+    "研究中心", "分公司", "办公室", "研究室", "研究所", "实验室", "编辑部", "编辑室", "附中", "附小", "分院", "分校",
+    "分行", "分局", "总部", "计量室", "心外科", "外科", "内科", "教研室",
+];
+
+/// A model organization followed by one of its [`UNITS`] as a jieba token
+/// of its own, or by a department (a token of three or four chars ending in
+/// 系: 化学系, not 体系 or 联系), takes the unit in.
+fn bodies_take_their_units(text: &str, names: &mut [Entity], tokens: &[Segment]) {
+    for k in 0..names.len() {
+        if names[k].kind != EntityKind::Organization {
+            continue;
+        }
+        let end = names[k].span.end;
+        let next_name = names.get(k + 1).map_or(text.len(), |n| n.span.start);
+        let first = tokens.partition_point(|t| t.span.start < end);
+        let Some(token) = tokens.get(first).filter(|t| t.span.start == end && t.span.end <= next_name) else {
+            continue;
+        };
+        let word = &text[token.span.clone()];
+        let department = word.ends_with('系') && (3..=4).contains(&word.chars().count());
+        if UNITS.contains(&word) || department {
+            names[k].span.end = token.span.end;
+        }
+    }
 }
 
 /// Longest place name looked for at the start of an organization.
@@ -178,6 +211,21 @@ mod tests {
         ] {
             let mut names = vec![model(text, place, EntityKind::Location)];
             places_take_their_body(text, &mut names, &tokens(text));
+            assert_eq!(shown_texts(text, &names), [found], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_body_takes_in_its_unit() {
+        for (text, body, found) in [
+            ("1956年考入中央美术学院附中，受过", "中央美术学院", "中央美术学院附中"),
+            ("从辽宁大学生物系毕业的", "辽宁大学", "辽宁大学生物系"),
+            // A word that only ends in 系, or no unit at all.
+            ("符合布雷顿森林体系的要求", "布雷顿森林", "布雷顿森林"),
+            ("与党组织联系上了", "党组织", "党组织"),
+        ] {
+            let mut names = vec![model(text, body, EntityKind::Organization)];
+            bodies_take_their_units(text, &mut names, &tokens(text));
             assert_eq!(shown_texts(text, &names), [found], "{text}");
         }
     }
