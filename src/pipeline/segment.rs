@@ -187,6 +187,13 @@ impl Segmenter {
     }
 }
 
+/// The tokens of `segments` (in order) from the one that starts at byte
+/// `at` on, or `None` if no token starts there (`at` is inside a word).
+pub fn tokens_from(segments: &[Segment], at: usize) -> Option<&[Segment]> {
+    let k = segments.partition_point(|t| t.span.start < at);
+    segments.get(k).filter(|t| t.span.start == at).map(|_| &segments[k..])
+}
+
 /// Makes each protected span one token: precise-mode `segments` (sorted,
 /// contiguous) inside it are merged, a segment crossing its edge is split
 /// there. `protected` must be sorted and non-overlapping. Linear time.

@@ -6,7 +6,7 @@
 use super::corrections::{DIVISION_CUTS, list_bit};
 use super::model::gazetteer::Gazetteer;
 use crate::pipeline::pos_tags::is_closed_class;
-use crate::pipeline::segment::Segment;
+use crate::pipeline::segment::{Segment, tokens_from};
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
 /// Applies both readings to the model's `names` (sorted, non-overlapping).
@@ -37,8 +37,7 @@ fn bodies_take_their_units(text: &str, names: &mut [Entity], tokens: &[Segment])
         }
         let end = names[k].span.end;
         let next_name = names.get(k + 1).map_or(text.len(), |n| n.span.start);
-        let first = tokens.partition_point(|t| t.span.start < end);
-        let Some(token) = tokens.get(first).filter(|t| t.span.start == end && t.span.end <= next_name) else {
+        let Some(token) = tokens_from(tokens, end).map(|after| &after[0]).filter(|t| t.span.end <= next_name) else {
             continue;
         };
         let word = &text[token.span.clone()];
@@ -138,12 +137,9 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
         }
         let start = names[k].span.end;
         let next_name = names.get(k + 1).map_or(text.len(), |n| n.span.start);
-        let first = tokens.partition_point(|t| t.span.start < start);
-        if tokens.get(first).is_none_or(|t| t.span.start != start) {
-            continue;
-        }
+        let Some(after) = tokens_from(tokens, start) else { continue };
         let mut chars = 0;
-        for token in &tokens[first..] {
+        for token in after {
             let word = &text[token.span.clone()];
             chars += word.chars().count();
             if outside_a_name(word, token.pos) || chars > MAX_BODY_CHARS || token.span.end > next_name {

@@ -9,8 +9,11 @@ use super::claimed::Claimed;
 use super::name_shape::looks_like_a_name;
 use super::surnames::is_common_surname;
 use crate::pipeline::pos_tags::is_closed_class;
-use crate::pipeline::segment::Segment;
+use crate::pipeline::segment::{Segment, tokens_from};
 use crate::pipeline::types::{Entity, EntityKind, Source};
+
+/// Most tokens a name after a title is cut into (高野|纪元).
+const MAX_NAME_TOKENS: usize = 4;
 
 /// The share of these persons that was right on PD dev, MSRA and the
 /// held-out split (scored with models that never saw them): 6 of 7.
@@ -40,23 +43,15 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     let claimed = Claimed::new(found.iter().map(|e| &e.span));
     let mut out = Vec::new();
     for &at in &title_ends {
-        let k = segments.partition_point(|t| t.span.start < at);
-        let Some(first) = segments.get(k).filter(|t| t.span.start == at) else { continue };
-        if ends_a_name(first.pos) {
-            continue;
-        }
+        let Some(from) = tokens_from(segments, at) else { continue };
         // The name's tokens, up to the word that ends it.
-        let mut end = k;
-        while end < segments.len() && !ends_a_name(segments[end].pos) && end - k < 4 {
-            end += 1;
-        }
-        let Some(after) = segments.get(end) else { continue };
-        if !ends_a_name(after.pos) {
-            continue; // the words run on: no name of a known length
-        }
-        let tokens = &segments[k..end];
+        let len = from.iter().take(MAX_NAME_TOKENS).take_while(|t| !ends_a_name(t.pos)).count();
+        let Some(after) = from.get(len).filter(|t| ends_a_name(t.pos)) else {
+            continue; // none, or the words run on: no name of a known length
+        };
+        let tokens = &from[..len];
         // One word that jieba knows as something else: 会议 in 局长会议.
-        if tokens.len() == 1 && !names_a_person(first.pos) {
+        if tokens.is_empty() || (tokens.len() == 1 && !names_a_person(tokens[0].pos)) {
             continue;
         }
         let span = at..after.span.start;
