@@ -93,17 +93,18 @@ fn places_join_their_bodies(text: &str, names: &mut Vec<Entity>, gazetteer: &Gaz
 /// own or at the end of one (股票|交易所, 环境|保护|局). 政府 is not here: the
 /// corpora label 美国 in 美国政府, not the whole.
 #[rustfmt::skip]
-const BODY_HEADS: [&str; 39] = [
+const BODY_HEADS: [&str; 55] = [
     "部", "局", "省", "署", "厅", "委", "院", "委员会", "出版社", "交易所", "研究所", "研究院", "研究会", "研究中心",
     "大学", "学院", "银行", "公司", "总公司", "协会", "学会", "基金会", "联合会", "总会", "俱乐部", "球队", "足球队",
     "代表队", "代表团", "集团", "总厂", "报社", "电视台", "电台", "通讯社", "联盟", "空军", "海军", "陆军",
+    "厂", "站", "社", "所", "中学", "小学", "高中", "学校", "中专", "饭店", "宾馆", "酒店", "艺术团", "大队", "公学", "医院",
 ];
 
 /// Words that end in a [`BODY_HEADS`] word and name no body (后备干部,
 /// 新格局, 独立团政委, 戒坛院: a cadre, a pattern, a title, a temple hall).
 #[rustfmt::skip]
-const NOT_BODIES: [&str; 14] =
-    ["干部", "格局", "结局", "布局", "大局", "全局", "当局", "政委", "编委", "大厅", "餐厅", "展厅", "剧院", "寺院"];
+const NOT_BODIES: [&str; 15] =
+    ["干部", "格局", "结局", "布局", "大局", "全局", "当局", "政委", "编委", "大厅", "餐厅", "展厅", "剧院", "寺院", "车站"];
 
 /// At most this sure of a body taken in: the model was sure of the place
 /// only, and about 4 in 5 of the bodies taken in were right on PD dev and
@@ -196,6 +197,8 @@ mod tests {
             ("日本通产省宣布", "日本", "日本通产省"),
             ("巴西环境保护局局长", "巴西", "巴西环境保护局"),
             ("美国股票交易所今天", "美国", "美国股票交易所"),
+            ("南昌胶鞋厂也在", "南昌", "南昌胶鞋厂"),
+            ("美国希望中文学校的师生", "美国", "美国希望中文学校"),
             // No body: a generic word, a word that only ends in 会, a particle,
             // a verb, a numeral, a word that only ends in 部.
             ("这家意大利公司总裁", "意大利", "意大利"),
@@ -204,6 +207,7 @@ mod tests {
             ("美国客人是应外交学会邀请", "美国", "美国"),
             ("根据德国两大全国性电视台", "德国", "德国"),
             ("泰兴加紧培养后备干部队伍", "泰兴", "泰兴"),
+            ("四川广元火车站职工", "四川", "四川"),
         ] {
             let mut names = vec![model(text, place, EntityKind::Location)];
             places_take_their_body(text, &mut names, &tokens(text));
