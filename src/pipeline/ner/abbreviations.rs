@@ -94,7 +94,7 @@ static HEAD_FIRSTS: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(HEADS.iter
 static COUNTRY_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(COUNTRIES.chars()));
 static PROVINCE_SET: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PROVINCES.chars()));
 
-fn is_abbreviation(c: char) -> bool {
+pub(super) fn is_abbreviation(c: char) -> bool {
     ABBREVIATIONS.contains(c)
 }
 

@@ -3,6 +3,7 @@
 //! organization (~870 such names in the training data against ~50 pairs
 //! written apart); the model often ends the name after the place.
 
+use super::abbreviations::is_abbreviation;
 use super::corrections::{DIVISION_CUTS, list_bit};
 use super::model::gazetteer::Gazetteer;
 use crate::pipeline::pos_tags::is_closed_class;
@@ -15,6 +16,56 @@ pub(super) fn join(text: &str, names: &mut Vec<Entity>, tokens: &[Segment], gaze
     places_join_their_bodies(text, names, gazetteer);
     places_take_their_body(text, names, tokens);
     bodies_take_their_units(text, names, tokens);
+    proper_words_name_their_body(text, names, tokens);
+}
+
+/// jieba's tags for proper words: places and persons. (Its other proper
+/// nouns, nz, are mostly common words: 野战, 外籍.)
+const PROPER_TAGS: [&str; 3] = ["ns", "nr", "nrt"];
+
+/// Words jieba tags as places that name none (外国公司 is "foreign companies").
+const NOT_PROPER: [&str; 12] =
+    ["外国", "国外", "海外", "境外", "各国", "本国", "全国", "中外", "异国", "他国", "外地", "当地"];
+
+/// A proper word of two chars or more that no model name covers, followed
+/// by the rest of a body's name (as in [`places_take_their_body`], with no
+/// verb in it), is one organization (上马|化纤厂, 玉泉|啤酒厂, 镇南|小学,
+/// 月亮神|酒店): the model knows the kind of body but not the rare word
+/// that names it. A pair of place abbreviations (欧美, 中美) is left to
+/// [`super::abbreviations`], and a province (伊斯法罕|省) is a place.
+fn proper_words_name_their_body(text: &str, names: &mut Vec<Entity>, tokens: &[Segment]) {
+    let mut found = Vec::new();
+    let mut k = 0; // the first model name that ends after the token's start
+    for (i, token) in tokens.iter().enumerate() {
+        while k < names.len() && names[k].span.end <= token.span.start {
+            k += 1;
+        }
+        let next_name = names.get(k).map_or(text.len(), |n| n.span.start);
+        let word = &text[token.span.clone()];
+        let proper = PROPER_TAGS.contains(&token.pos)
+            && token.span.end <= next_name
+            && word.chars().nth(1).is_some()
+            && !NOT_PROPER.contains(&word)
+            && !word.chars().all(is_abbreviation);
+        if !proper {
+            continue;
+        }
+        let rest = &tokens[i + 1..];
+        let verb_at = rest.iter().position(|t| t.pos.starts_with('v')).unwrap_or(rest.len());
+        let body = body_end(text, &rest[..verb_at], next_name).filter(|&(end, _)| !text[..end].ends_with('省'));
+        if let Some((end, _)) = body {
+            found.push(Entity::new(
+                token.span.start..end,
+                EntityKind::Organization,
+                TAKEN_BODY_CONFIDENCE,
+                Source::Model,
+            ));
+        }
+    }
+    if !found.is_empty() {
+        names.extend(found);
+        names.sort_by_key(|n| n.span.start);
+    }
 }
 
 /// Units of a body, written right after its name (复旦大学|化学系,
@@ -139,22 +190,31 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
         let start = names[k].span.end;
         let next_name = names.get(k + 1).map_or(text.len(), |n| n.span.start);
         let Some(after) = tokens_from(tokens, start) else { continue };
-        let mut chars = 0;
-        for token in after {
-            let word = &text[token.span.clone()];
-            chars += word.chars().count();
-            if outside_a_name(word, token.pos) || chars > MAX_BODY_CHARS || token.span.end > next_name {
-                break;
-            }
-            let Some(head) = body_head(word) else { continue };
-            if chars - head.chars().count() >= 2 {
-                names[k].span.end = token.span.end;
-                names[k].kind = EntityKind::Organization;
-                names[k].confidence = names[k].confidence.min(TAKEN_BODY_CONFIDENCE);
-            }
-            break;
+        if let Some((end, _)) = body_end(text, after, next_name).filter(|&(_, before_head)| before_head >= 2) {
+            names[k].span.end = end;
+            names[k].kind = EntityKind::Organization;
+            names[k].confidence = names[k].confidence.min(TAKEN_BODY_CONFIDENCE);
         }
     }
+}
+
+/// The end of the rest of a body's name in `after` (jieba's tokens after a
+/// name), with the chars before its head word: the first token that ends
+/// with a [`BODY_HEADS`] word, with no word outside a name before it, at
+/// most [`MAX_BODY_CHARS`] in all and not past `limit`.
+fn body_end(text: &str, after: &[Segment], limit: usize) -> Option<(usize, usize)> {
+    let mut chars = 0;
+    for token in after {
+        let word = &text[token.span.clone()];
+        chars += word.chars().count();
+        if outside_a_name(word, token.pos) || chars > MAX_BODY_CHARS || token.span.end > limit {
+            return None;
+        }
+        if let Some(head) = body_head(word) {
+            return Some((token.span.end, chars - head.chars().count()));
+        }
+    }
+    None
 }
 
 /// The [`BODY_HEADS`] word that `word` (one jieba token) ends with, if any.
@@ -212,6 +272,25 @@ mod tests {
             let mut names = vec![model(text, place, EntityKind::Location)];
             places_take_their_body(text, &mut names, &tokens(text));
             assert_eq!(shown_texts(text, &names), [found], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_proper_word_names_the_body_after_it() {
+        for (text, found) in [
+            ("投巨资上马化纤厂，把食品厂", vec!["上马化纤厂"]),
+            ("拖欠玉泉啤酒厂大量酒款", vec!["玉泉啤酒厂"]),
+            ("建成了镇南小学。", vec!["镇南小学"]),
+            // Generic words, a pair of abbreviations, a province, a verb.
+            ("到外国公司", vec![]),
+            ("欧美银行对", vec![]),
+            ("伊朗中部伊斯法罕省", vec![]),
+            ("郭家庄办起印刷厂", vec![]),
+        ] {
+            let mut names = Vec::new();
+            proper_words_name_their_body(text, &mut names, &tokens(text));
+            assert_eq!(shown_texts(text, &names), found, "{text}");
+            assert!(names.iter().all(|n| n.kind == EntityKind::Organization));
         }
     }
 
