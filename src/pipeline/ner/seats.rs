@@ -13,10 +13,50 @@ use crate::pipeline::types::{Entity, EntityKind, Source};
 /// Applies both readings to the model's `names` (sorted, non-overlapping).
 /// `tokens` are jieba's tokens of `text`, in order.
 pub(super) fn join(text: &str, names: &mut Vec<Entity>, tokens: &[Segment], gazetteer: &Gazetteer) {
+    bodies_take_their_scope(text, names, tokens);
     places_join_their_bodies(text, names, gazetteer);
     places_take_their_body(text, names, tokens);
     bodies_take_their_units(text, names, tokens);
     proper_words_name_their_body(text, names, tokens);
+}
+
+/// jieba's tags for the nouns a body's name is made of.
+const NOUN_TAGS: [&str; 6] = ["n", "vn", "nz", "b", "j", "nt"];
+
+/// Words that begin the name of a national or international body.
+const SCOPES: [&str; 2] = ["国家", "国际"];
+
+/// Most chars a body takes in before the model's start.
+const MAX_SCOPE_CHARS: usize = 6;
+
+/// A model organization takes in the [`SCOPES`] word that begins its name
+/// when only nouns stand between them (国家|质量技术监督局, 国际|游泳|联合会,
+/// 国家|智能|计算机|研究开发中心): the model often starts a long name at its
+/// last words. Taking in any nouns before it went too far (由区纪委,
+/// 下半场中国队; −0.7 points).
+fn bodies_take_their_scope(text: &str, names: &mut [Entity], tokens: &[Segment]) {
+    for k in 0..names.len() {
+        if names[k].kind != EntityKind::Organization {
+            continue;
+        }
+        let floor = if k == 0 { 0 } else { names[k - 1].span.end };
+        let first = tokens.partition_point(|t| t.span.start < names[k].span.start);
+        if tokens.get(first).is_none_or(|t| t.span.start != names[k].span.start) {
+            continue;
+        }
+        let mut start = names[k].span.start;
+        let mut chars = 0;
+        for token in tokens[..first].iter().rev() {
+            chars += text[token.span.clone()].chars().count();
+            if !NOUN_TAGS.contains(&token.pos) || token.span.start < floor || chars > MAX_SCOPE_CHARS {
+                break;
+            }
+            if SCOPES.contains(&&text[token.span.clone()]) {
+                start = token.span.start;
+            }
+        }
+        names[k].span.start = start;
+    }
 }
 
 /// jieba's tags for proper words: places and persons. (Its other proper
@@ -291,6 +331,21 @@ mod tests {
             proper_words_name_their_body(text, &mut names, &tokens(text));
             assert_eq!(shown_texts(text, &names), found, "{text}");
             assert!(names.iter().all(|n| n.kind == EntityKind::Organization));
+        }
+    }
+
+    #[test]
+    fn a_body_takes_in_its_scope() {
+        for (text, body, found) in [
+            ("本报讯国家质量技术监督局今天", "质量技术监督局", "国家质量技术监督局"),
+            ("而国际游泳联合会规定", "联合会", "国际游泳联合会"),
+            // Nothing but nouns between, and no scope word.
+            ("国家有关部门和中国足协", "中国足协", "中国足协"),
+            ("区委决定由区纪委牵头", "纪委", "纪委"),
+        ] {
+            let mut names = vec![model(text, body, EntityKind::Organization)];
+            bodies_take_their_scope(text, &mut names, &tokens(text));
+            assert_eq!(shown_texts(text, &names), [found], "{text}");
         }
     }
 
