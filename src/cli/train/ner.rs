@@ -19,7 +19,7 @@ use crate::pipeline::ner::model::{ModelParams, NerModel, parse_names};
 use crate::pipeline::segment::Segmenter;
 
 /// Release written into the model file's version string.
-pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.4";
+pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.5";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -359,8 +359,13 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
     Ok((NerModel::from_params(params), per_epoch))
 }
 
-/// Curated lists shipped in resources/ner/names.txt (`PER|LOC|ORG<TAB>name`).
-pub const CURATED_NAMES: &str = include_str!("../../../resources/ner/names.txt");
+/// Curated lists shipped in resources/ner/ (`PER|LOC|ORG<TAB>name`), with
+/// their file names for errors: leaders, bodies and places of names.txt, and
+/// the places of China and the world in places.txt.
+const CURATED_LISTS: [(&str, &str); 2] = [
+    ("resources/ner/names.txt", include_str!("../../../resources/ner/names.txt")),
+    ("resources/ner/places.txt", include_str!("../../../resources/ner/places.txt")),
+];
 
 fn list_of(kind: &str) -> Option<usize> {
     match kind {
@@ -371,15 +376,22 @@ fn list_of(kind: &str) -> Option<usize> {
     }
 }
 
+/// Names of the curated lists (lists 0..3).
+fn curated_names() -> Result<BTreeSet<(usize, String)>, String> {
+    let mut set = BTreeSet::new();
+    for (file, text) in CURATED_LISTS {
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let (kind, name) = line.split_once('\t').ok_or_else(|| format!("{file}: no tab in {line:?}"))?;
+            let list = list_of(kind.trim()).ok_or_else(|| format!("{file}: bad kind in {line:?}"))?;
+            set.insert((list, name.trim().to_string()));
+        }
+    }
+    Ok(set)
+}
+
 /// Names of the curated lists (lists 0..3) and of jieba's dictionary (3..6).
 fn external_names(config: &Config) -> Result<BTreeSet<(usize, String)>, String> {
-    let mut set = BTreeSet::new();
-    for line in CURATED_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (kind, name) =
-            line.split_once('\t').ok_or_else(|| format!("resources/ner/names.txt: no tab in {line:?}"))?;
-        let list = list_of(kind.trim()).ok_or_else(|| format!("resources/ner/names.txt: bad kind in {line:?}"))?;
-        set.insert((list, name.trim().to_string()));
-    }
+    let mut set = curated_names()?;
     let path = match &config.jieba_dict {
         Some(p) => p.clone(),
         None => find_jieba_dict()?,
@@ -467,5 +479,28 @@ fn add_corpus_names(s: &Sentence, set: &mut BTreeSet<(usize, String)>) {
     let chars: Vec<char> = s.text.chars().map(crate::pipeline::ner::model::features::fold).collect();
     for (r, kind) in s.entities() {
         set.insert((kind as usize, chars[r].iter().collect()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_curated_lists_parse_and_keep_common_words_out() {
+        let names = curated_names().expect("resources/ner/*.txt parse");
+        let location = list_of("LOC").unwrap();
+        // A county by its full and its short name, a district abroad, a leader.
+        for (list, name) in
+            [(location, "如东县"), (location, "如东"), (location, "信德省"), (list_of("PER").unwrap(), "陈吉宁")]
+        {
+            assert!(names.contains(&(list, name.to_string())), "{name} is listed");
+        }
+        // Counties whose short names are common words (惠民县, 光泽县) are listed
+        // by their full names only.
+        for word in ["惠民", "光泽", "新建", "公安"] {
+            assert!(!names.contains(&(location, word.to_string())), "{word} is a common word");
+        }
+        assert!(names.iter().all(|(_, name)| name.chars().count() >= 2), "no one-char names");
     }
 }
