@@ -90,7 +90,8 @@ fn proper_words_name_their_body(text: &str, names: &mut Vec<Entity>, tokens: &[S
         if !proper {
             continue;
         }
-        let rest = &tokens[i + 1..];
+        // A body's rest has at most MAX_BODY_CHARS tokens: look no further.
+        let rest = &tokens[i + 1..tokens.len().min(i + 1 + MAX_BODY_CHARS)];
         let verb_at = rest.iter().position(|t| t.pos.starts_with('v')).unwrap_or(rest.len());
         let body = body_end(text, &rest[..verb_at], next_name).filter(|&(end, _)| !text[..end].ends_with('省'));
         if let Some((end, _)) = body {
