@@ -1,16 +1,21 @@
 //! Organizations named after their seat: 日本大藏省, 英国阿森纳, 巴西环境保护局.
 //! The news corpora label a place and the body seated there as one
 //! organization (~870 such names in the training data against ~50 pairs
-//! written apart); the model often ends the name after the place.
+//! written apart); the model often ends the name after the place. Also the
+//! other parts of a body's name the model leaves out: its unit (附中), its
+//! scope (国家), the rare word that names it (上马|化纤厂).
+
+use std::sync::LazyLock;
 
 use super::abbreviations::is_abbreviation;
 use super::corrections::{DIVISION_CUTS, list_bit};
 use super::model::gazetteer::Gazetteer;
+use super::rules::text::CharSet;
 use crate::pipeline::pos_tags::is_closed_class;
 use crate::pipeline::segment::{Segment, tokens_from};
 use crate::pipeline::types::{Entity, EntityKind, Source};
 
-/// Applies both readings to the model's `names` (sorted, non-overlapping).
+/// Applies the readings below to the model's `names` (sorted, non-overlapping).
 /// `tokens` are jieba's tokens of `text`, in order.
 pub(super) fn join(text: &str, names: &mut Vec<Entity>, tokens: &[Segment], gazetteer: &Gazetteer) {
     bodies_take_their_scope(text, names, tokens);
@@ -80,10 +85,12 @@ fn proper_words_name_their_body(text: &str, names: &mut Vec<Entity>, tokens: &[S
         while k < names.len() && names[k].span.end <= token.span.start {
             k += 1;
         }
+        if !PROPER_TAGS.contains(&token.pos) {
+            continue;
+        }
         let next_name = names.get(k).map_or(text.len(), |n| n.span.start);
         let word = &text[token.span.clone()];
-        let proper = PROPER_TAGS.contains(&token.pos)
-            && token.span.end <= next_name
+        let proper = token.span.end <= next_name
             && word.chars().nth(1).is_some()
             && !NOT_PROPER.contains(&word)
             && !word.chars().all(is_abbreviation);
@@ -239,8 +246,11 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
         let Some(after) = tokens_from(tokens, start) else { continue };
         let committee =
             after.first().filter(|t| COMMITTEES.contains(&&text[t.span.clone()]) && t.span.end <= next_name);
-        let body = committee.map(|t| (t.span.end, 2)).or_else(|| body_end(text, after, next_name));
-        if let Some((end, _)) = body.filter(|&(_, before_head)| before_head >= 2) {
+        let body = match committee {
+            Some(token) => Some(token.span.end),
+            None => body_end(text, after, next_name).filter(|&(_, before_head)| before_head >= 2).map(|(end, _)| end),
+        };
+        if let Some(end) = body {
             names[k].span.end = end;
             names[k].kind = EntityKind::Organization;
             names[k].confidence = names[k].confidence.min(TAKEN_BODY_CONFIDENCE);
@@ -267,8 +277,15 @@ fn body_end(text: &str, after: &[Segment], limit: usize) -> Option<(usize, usize
     None
 }
 
+/// The last chars of the [`BODY_HEADS`] words: a gate before the lists.
+static HEAD_LASTS: LazyLock<CharSet> =
+    LazyLock::new(|| CharSet::new(BODY_HEADS.iter().filter_map(|h| h.chars().next_back())));
+
 /// The [`BODY_HEADS`] word that `word` (one jieba token) ends with, if any.
 fn body_head(word: &str) -> Option<&'static str> {
+    if !word.chars().next_back().is_some_and(|c| HEAD_LASTS.contains(c)) {
+        return None;
+    }
     let long_enough = |head: &str| head.chars().count() > 1 || word == head || word.chars().count() >= 3;
     if NOT_BODIES.iter().any(|w| word.ends_with(w)) {
         return None;
@@ -336,6 +353,7 @@ mod tests {
             ("到外国公司", vec![]),
             ("欧美银行对", vec![]),
             ("伊朗中部伊斯法罕省", vec![]),
+            ("叙利亚阿勒颇省", vec![]),
             ("郭家庄办起印刷厂", vec![]),
         ] {
             let mut names = Vec::new();
