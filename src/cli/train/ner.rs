@@ -360,11 +360,13 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
 }
 
 /// Curated lists shipped in resources/ner/ (`PER|LOC|ORG<TAB>name`), with
-/// their file names for errors: leaders, bodies and places of names.txt, and
-/// the places of China and the world in places.txt.
-const CURATED_LISTS: [(&str, &str); 2] = [
+/// their file names for errors: leaders, bodies and places of names.txt, the
+/// places of China and the world in places.txt, well-known persons in
+/// persons.txt.
+const CURATED_LISTS: [(&str, &str); 3] = [
     ("resources/ner/names.txt", include_str!("../../../resources/ner/names.txt")),
     ("resources/ner/places.txt", include_str!("../../../resources/ner/places.txt")),
+    ("resources/ner/persons.txt", include_str!("../../../resources/ner/persons.txt")),
 ];
 
 fn list_of(kind: &str) -> Option<usize> {

@@ -1,5 +1,6 @@
-//! A person named right after a title: 董事长郁知非今天宣布, 副局长马长鸿迅速拿起.
-//! News names a title's holder in full right after it, yet the model misses
+//! A person named right after a title: 董事长郁知非今天宣布, 副局长马长鸿迅速拿起;
+//! or right after a company in a list of guests (…有限公司徐立、). News names
+//! a title's holder in full right after it, yet the model misses
 //! some of these where jieba cut the name oddly (郁知|非, 马长|鸿). The words
 //! after a title up to the next function word are the name, if they are two
 //! to four Han chars from a common surname on (or a transliteration) and no
@@ -35,7 +36,7 @@ fn names_a_person(pos: &str) -> bool {
 /// `segments` are jieba's tokens of `text`, in order.
 pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     let mut title_ends: Vec<usize> =
-        found.iter().filter(|e| e.kind == EntityKind::Position).map(|e| e.span.end).collect();
+        found.iter().filter(|e| e.kind == EntityKind::Position || is_company(text, e)).map(|e| e.span.end).collect();
     if title_ends.is_empty() {
         return Vec::new();
     }
@@ -60,6 +61,13 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
         }
     }
     out
+}
+
+/// A company, whose head news names right after it in lists of guests
+/// (…、上海商汤智能科技有限公司徐立、达闼机器人有限公司黄晓庆).
+fn is_company(text: &str, entity: &Entity) -> bool {
+    let name = &text[entity.span.clone()];
+    entity.kind == EntityKind::Organization && (name.ends_with("公司") || name.ends_with("集团"))
 }
 
 /// A name of [`looks_like_a_name`] that, if it is of Han chars, begins with
@@ -93,6 +101,18 @@ mod tests {
         assert!(after_title("出席了局长会议", "局长").is_empty());
         assert!(after_title("局长和副局长", "局长").is_empty());
         assert!(after_title("他当了局长", "局长").is_empty());
+    }
+
+    #[test]
+    fn the_name_after_a_company_in_a_list_is_its_head() {
+        let text = "华测导航技术股份有限公司赵延平、上海商汤智能科技有限公司徐立、达闼机器人有限公司";
+        let company = |name| entity(text, name, EntityKind::Organization);
+        let found = [company("上海商汤智能科技有限公司"), company("达闼机器人有限公司")];
+        let persons: Vec<&str> = find(text, &tokens(text), &found).into_iter().map(|e| &text[e.span]).collect();
+        assert_eq!(persons, ["徐立"]);
+        // Not after other bodies: 市委 is followed by its own words.
+        let text = "市委张江科学城建设";
+        assert!(find(text, &tokens(text), &[entity(text, "市委", EntityKind::Organization)]).is_empty());
     }
 
     #[test]
