@@ -503,6 +503,14 @@ mod tests {
         for word in ["惠民", "光泽", "新建", "公安"] {
             assert!(!names.contains(&(location, word.to_string())), "{word} is a common word");
         }
+        // Persons of history and of the world; a common word and a company are not.
+        let person = list_of("PER").unwrap();
+        for name in ["白居易", "克林顿"] {
+            assert!(names.contains(&(person, name.to_string())), "{name} is listed");
+        }
+        for word in ["老子", "商汤"] {
+            assert!(!names.contains(&(person, word.to_string())), "{word} is not listed as a person");
+        }
         assert!(names.iter().all(|(_, name)| name.chars().count() >= 2), "no one-char names");
     }
 }
