@@ -261,3 +261,23 @@ async fn holders_after_titles_and_bodies_after_their_seat_are_found_in_the_artic
         assert!(orgs.iter().any(|o| o == body), "{body} in {orgs:?}");
     }
 }
+
+/// The names the thirteenth session's gazetteer and rules mended in the
+/// articles: a company head in a list of guests, a district's party
+/// committee, and a place the model had read as a person.
+#[tokio::test]
+async fn company_heads_committees_and_science_cities_are_read_right_in_the_articles() {
+    use pb::EntityType as T;
+    let server = TestServer::start(&[]).await;
+    let typed = |text: &str, r: &pb::AnnotateResponse| -> Vec<(String, T)> {
+        r.entities.iter().map(|e| (text[e.start as usize..e.end as usize].to_string(), e.r#type())).collect()
+    };
+    let r = annotate(&server, ARTICLE_003, pb::BoilerplateMode::Skip).await;
+    assert!(typed(ARTICLE_003, &r).contains(&("徐立".to_string(), T::Person)));
+
+    let r = annotate(&server, ARTICLE_004, pb::BoilerplateMode::Skip).await;
+    let found = typed(ARTICLE_004, &r);
+    assert!(found.contains(&("浦东新区区委".to_string(), T::Organization)), "{found:?}");
+    assert!(found.contains(&("张江科学城".to_string(), T::Location)), "{found:?}");
+    assert!(!found.iter().any(|(text, kind)| text == "张江科学城" && *kind == T::Person));
+}
