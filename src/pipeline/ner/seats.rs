@@ -85,7 +85,9 @@ fn proper_words_name_their_body(text: &str, names: &mut Vec<Entity>, tokens: &[S
         while k < names.len() && names[k].span.end <= token.span.start {
             k += 1;
         }
-        if !PROPER_TAGS.contains(&token.pos) {
+        // Not a token inside the body found before it (上马|城关|化纤厂).
+        let inside_found = found.last().is_some_and(|body: &Entity| token.span.start < body.span.end);
+        if !PROPER_TAGS.contains(&token.pos) || inside_found {
             continue;
         }
         let next_name = names.get(k).map_or(text.len(), |n| n.span.start);
@@ -355,6 +357,8 @@ mod tests {
             ("伊朗中部伊斯法罕省", vec![]),
             ("叙利亚阿勒颇省", vec![]),
             ("郭家庄办起印刷厂", vec![]),
+            // One body for two proper words before its head.
+            ("在上海城关纺纱厂", vec!["上海城关纺纱厂"]),
         ] {
             let mut names = Vec::new();
             proper_words_name_their_body(text, &mut names, &tokens(text));
