@@ -207,10 +207,13 @@ const BODY_HEADS: [&str; 55] = [
 const NOT_BODIES: [&str; 15] =
     ["干部", "格局", "结局", "布局", "大局", "全局", "当局", "政委", "编委", "大厅", "餐厅", "展厅", "剧院", "寺院", "车站"];
 
+/// Heads that name one body right after a place (厦门|电视台, 香山|饭店).
+const OWN_HEADS: [&str; 9] = ["电视台", "电台", "饭店", "宾馆", "大学", "高中", "中学", "医院", "报社"];
+
 /// The party committee of a place, written right after it (浦东新区|区委,
 /// 江苏省|省委): one organization with the place. In the training data a
 /// place is never labelled apart from the committee after it (66 joined).
-const COMMITTEES: [&str; 6] = ["省委", "市委", "区委", "县委", "州委", "党委"];
+const COMMITTEES: [&str; 7] = ["省委", "市委", "区委", "县委", "州委", "党委", "纪委"];
 
 /// At most this sure of a body taken in: the model was sure of the place
 /// only, and about 4 in 5 of the bodies taken in were right on PD dev and
@@ -237,7 +240,7 @@ fn outside_a_name(word: &str, pos: &str) -> bool {
 /// are no heads here: 美国外国记者中心组织的 is "organized by". A one-char
 /// head counts only at the end of a token of three chars or more, or alone
 /// (社会 and 全省 end in no body). A [`COMMITTEES`] word right after the
-/// place is taken in too.
+/// place is taken in too, and so is an [`OWN_HEADS`] word alone.
 fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) {
     for k in 0..names.len() {
         if names[k].kind != EntityKind::Location {
@@ -250,7 +253,11 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
             after.first().filter(|t| COMMITTEES.contains(&&text[t.span.clone()]) && t.span.end <= next_name);
         let body = match committee {
             Some(token) => Some(token.span.end),
-            None => body_end(text, after, next_name).filter(|&(_, before_head)| before_head >= 2).map(|(end, _)| end),
+            None => body_end(text, after, next_name)
+                .filter(|&(end, before_head)| {
+                    before_head >= 2 || (before_head == 0 && OWN_HEADS.iter().any(|h| text[..end].ends_with(h)))
+                })
+                .map(|(end, _)| end),
         };
         if let Some(end) = body {
             names[k].span.end = end;
@@ -328,6 +335,8 @@ mod tests {
             ("美国股票交易所今天", "美国", "美国股票交易所"),
             ("南昌胶鞋厂也在", "南昌", "南昌胶鞋厂"),
             ("浦东新区区委表示", "浦东新区", "浦东新区区委"),
+            ("厦门电视台今天", "厦门", "厦门电视台"),
+            ("只好去了香山饭店。", "香山", "香山饭店"),
             ("美国希望中文学校的师生", "美国", "美国希望中文学校"),
             // No body: a generic word, a word that only ends in 会, a particle,
             // a verb, a numeral, a word that only ends in 部.
