@@ -37,7 +37,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
 /// they stand alone (公司: 124 times unlabelled and part of no name, 7 times
 /// an organization; 政府 337 and 0; 图书馆 16 and 0), yet the model sometimes
 /// reads one as a name (海关 5 and 0, 中心组 3 and 0: the study group of a
-/// party committee). Words the corpora label about as often as not (县委,
+/// party committee; 戈壁 8 and 0). Words the corpora label about as often as not (县委,
 /// 办事处, 议会, 特区) are not here.
 #[rustfmt::skip]
 const GENERIC_BODIES: [&str; 34] = [
@@ -46,9 +46,9 @@ const GENERIC_BODIES: [&str; 34] = [
     "集团公司", "大会", "海关", "中心组", "信用社", "农村信用社", "考察团",
 ];
 #[rustfmt::skip]
-const GENERIC_PLACES: [&str; 15] = [
+const GENERIC_PLACES: [&str; 17] = [
     "图书馆", "小城镇", "城区", "老城区", "名城", "南郊", "开发区", "市区", "郊区", "山区", "库区", "老区", "边疆",
-    "沿海", "内地",
+    "沿海", "内地", "戈壁", "共和国",
 ];
 
 /// A model organization or place that is nothing but a word of
