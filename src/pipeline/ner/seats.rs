@@ -45,13 +45,11 @@ fn bodies_take_their_scope(text: &str, names: &mut [Entity], tokens: &[Segment])
             continue;
         }
         let floor = if k == 0 { 0 } else { names[k - 1].span.end };
-        let first = tokens.partition_point(|t| t.span.start < names[k].span.start);
-        if tokens.get(first).is_none_or(|t| t.span.start != names[k].span.start) {
-            continue;
-        }
+        let Some(from) = tokens_from(tokens, names[k].span.start) else { continue };
+        let before = &tokens[..tokens.len() - from.len()];
         let mut start = names[k].span.start;
         let mut chars = 0;
-        for token in tokens[..first].iter().rev() {
+        for token in before.iter().rev() {
             chars += text[token.span.clone()].chars().count();
             if !NOUN_TAGS.contains(&token.pos) || token.span.start < floor || chars > MAX_SCOPE_CHARS {
                 break;
@@ -102,8 +100,8 @@ fn proper_words_name_their_body(text: &str, names: &mut Vec<Entity>, tokens: &[S
         // A body's rest has at most MAX_BODY_CHARS tokens: look no further.
         let rest = &tokens[i + 1..tokens.len().min(i + 1 + MAX_BODY_CHARS)];
         let verb_at = rest.iter().position(|t| t.pos.starts_with('v')).unwrap_or(rest.len());
-        let body = body_end(text, &rest[..verb_at], next_name).filter(|&(end, _)| !text[..end].ends_with('省'));
-        if let Some((end, _)) = body {
+        let body = body_end(text, &rest[..verb_at], next_name).filter(|body| body.head != "省");
+        if let Some(BodyEnd { end, .. }) = body {
             found.push(Entity::new(
                 token.span.start..end,
                 EntityKind::Organization,
@@ -254,10 +252,8 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
         let body = match committee {
             Some(token) => Some(token.span.end),
             None => body_end(text, after, next_name)
-                .filter(|&(end, before_head)| {
-                    before_head >= 2 || (before_head == 0 && OWN_HEADS.iter().any(|h| text[..end].ends_with(h)))
-                })
-                .map(|(end, _)| end),
+                .filter(|body| body.before_head >= 2 || (body.before_head == 0 && OWN_HEADS.contains(&body.head)))
+                .map(|body| body.end),
         };
         if let Some(end) = body {
             names[k].span.end = end;
@@ -267,11 +263,20 @@ fn places_take_their_body(text: &str, names: &mut [Entity], tokens: &[Segment]) 
     }
 }
 
+/// Where the rest of a body's name ends, as [`body_end`] finds it.
+struct BodyEnd {
+    end: usize,
+    /// The [`BODY_HEADS`] word it ends with.
+    head: &'static str,
+    /// Chars of the rest before that word.
+    before_head: usize,
+}
+
 /// The end of the rest of a body's name in `after` (jieba's tokens after a
-/// name), with the chars before its head word: the first token that ends
-/// with a [`BODY_HEADS`] word, with no word outside a name before it, at
-/// most [`MAX_BODY_CHARS`] in all and not past `limit`.
-fn body_end(text: &str, after: &[Segment], limit: usize) -> Option<(usize, usize)> {
+/// name): the first token that ends with a [`BODY_HEADS`] word, with no word
+/// outside a name before it, at most [`MAX_BODY_CHARS`] in all and not past
+/// `limit`.
+fn body_end(text: &str, after: &[Segment], limit: usize) -> Option<BodyEnd> {
     let mut chars = 0;
     for token in after {
         let word = &text[token.span.clone()];
@@ -280,7 +285,7 @@ fn body_end(text: &str, after: &[Segment], limit: usize) -> Option<(usize, usize
             return None;
         }
         if let Some(head) = body_head(word) {
-            return Some((token.span.end, chars - head.chars().count()));
+            return Some(BodyEnd { end: token.span.end, head, before_head: chars - head.chars().count() });
         }
     }
     None
