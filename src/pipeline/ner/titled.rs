@@ -8,6 +8,7 @@
 
 use super::claimed::Claimed;
 use super::name_shape::looks_like_a_name;
+use super::rules::text::is_han;
 use super::surnames::is_common_surname;
 use crate::pipeline::pos_tags::is_closed_class;
 use crate::pipeline::segment::{Segment, tokens_from};
@@ -21,10 +22,19 @@ const MAX_NAME_TOKENS: usize = 4;
 const CONFIDENCE: f32 = 0.85;
 
 /// jieba's tags of the words that end a name after a title: the closed
-/// classes, verbs, and adverbial adjectives (迅速).
-fn ends_a_name(pos: &str) -> bool {
+/// classes, verbs, and adverbial adjectives (迅速). A word of Han chars that
+/// jieba could not tag (x) is no punctuation: it may be the name (刘环彤).
+fn ends_a_name(text: &str, token: &Segment) -> bool {
+    let pos = token.pos;
+    if pos == "x" && text[token.span.clone()].chars().all(is_han) {
+        return false;
+    }
     is_closed_class(pos) || pos.starts_with('v') || pos == "ad"
 }
+
+/// Chars of a full name jieba keeps as one word it does not know as a name
+/// (严义埙/n, 刘环彤/x): a surname and two given-name chars.
+const ONE_WORD_NAME_CHARS: usize = 3;
 
 /// jieba's tags a name may have when jieba keeps it as one word.
 fn names_a_person(pos: &str) -> bool {
@@ -46,16 +56,18 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
     for &at in &title_ends {
         let Some(from) = tokens_from(segments, at) else { continue };
         // The name's tokens, up to the word that ends it.
-        let len = from.iter().take(MAX_NAME_TOKENS).take_while(|t| !ends_a_name(t.pos)).count();
-        let Some(after) = from.get(len).filter(|t| ends_a_name(t.pos)) else {
+        let len = from.iter().take(MAX_NAME_TOKENS).take_while(|t| !ends_a_name(text, t)).count();
+        if !from.get(len).is_some_and(|t| ends_a_name(text, t)) {
             continue; // none, or the words run on: no name of a known length
-        };
+        }
         let tokens = &from[..len];
         // One word that jieba knows as something else: 会议 in 局长会议.
-        if tokens.is_empty() || (tokens.len() == 1 && !names_a_person(tokens[0].pos)) {
+        let one_word =
+            |t: &Segment| names_a_person(t.pos) || text[t.span.clone()].chars().count() == ONE_WORD_NAME_CHARS;
+        if tokens.is_empty() || (tokens.len() == 1 && !one_word(&tokens[0])) {
             continue;
         }
-        let span = at..after.span.start;
+        let span = at..tokens[tokens.len() - 1].span.end;
         if titled_name(&text[span.clone()]) && !claimed.overlaps(&span) {
             out.push(Entity::new(span, EntityKind::Person, CONFIDENCE, Source::Rule));
         }
@@ -91,6 +103,8 @@ mod tests {
     fn the_words_after_a_title_up_to_a_function_word_are_the_holder() {
         assert_eq!(after_title("稽查分局主持工作的副局长马长鸿迅速拿起话筒", "副局长"), ["马长鸿"]);
         assert_eq!(after_title("外务省北美局长高野纪元说", "局长"), ["高野纪元"]);
+        // A full name jieba keeps as one word it does not know as a name.
+        assert_eq!(after_title("中科院副院长严义埙、科利华集团总裁", "副院长"), ["严义埙"]);
     }
 
     #[test]
