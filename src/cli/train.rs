@@ -111,9 +111,10 @@ pub enum TrainCommand {
         /// scores the model on a corpus it never saw.
         #[arg(long, conflicts_with = "tune", value_parser = ["msra.part.bio", "peoples_daily.dev.bio", "peoples_daily.test.bio"])]
         leave_out: Vec<String>,
-        /// Seed of the training order. Another seed gives another model of
-        /// the same quality: how far held-out F1 moves with it is the noise
-        /// any change to the model must beat (resources/ner/README.md).
+        /// Seed of the first run's training order (run k uses SEED + k).
+        /// Another seed gives another model of the same quality: how far
+        /// held-out F1 moves with it is the noise any change to the model
+        /// must beat (resources/ner/README.md).
         #[arg(long, default_value_t = ner::Config::default().seed)]
         seed: u64,
         /// How the weights are learnt: the CRF ships; the perceptron rebuilds
@@ -123,6 +124,10 @@ pub enum TrainCommand {
         /// The CRF's AdaGrad step size.
         #[arg(long, default_value_t = ner::Config::default().rate)]
         rate: f32,
+        /// Train this many times, each in its own order (seeds SEED, SEED+1,
+        /// …), and ship the mean of their weights.
+        #[arg(long, default_value_t = ner::Config::default().runs)]
+        runs: usize,
     },
 }
 
@@ -140,6 +145,7 @@ pub fn run(command: TrainCommand) -> Result<(), String> {
             seed,
             learner,
             rate,
+            runs,
         } => {
             if !(10..=22).contains(&bits) {
                 return Err(format!("--bits {bits}: expected 10 to 22"));
@@ -147,8 +153,12 @@ pub fn run(command: TrainCommand) -> Result<(), String> {
             if !(rate.is_finite() && rate > 0.0) {
                 return Err(format!("--rate {rate}: expected a positive step size"));
             }
+            if !(1..=16).contains(&runs) {
+                return Err(format!("--runs {runs}: expected 1 to 16"));
+            }
             let started = Instant::now();
-            let config = ner::Config { bits, epochs, seed, jieba_dict, leave_out, learner, rate, ..Default::default() };
+            let config =
+                ner::Config { bits, epochs, seed, jieba_dict, leave_out, learner, rate, runs, ..Default::default() };
             if tune {
                 return cross_validate(&data, &config, fold_models.as_deref());
             }
