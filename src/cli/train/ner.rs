@@ -237,21 +237,13 @@ fn learn_run(
 
 /// Adds one run's weights to the sums of the earlier runs'.
 fn add_into(sw: &mut [[f32; LANES]], st: &mut Transitions, w: &[[f32; LANES]], t: &Transitions) {
-    for (a, b) in sw.iter_mut().zip(w) {
-        for (x, y) in a.iter_mut().zip(b) {
-            *x += y;
-        }
-    }
-    for (a, b) in st.iter_mut().zip(t) {
-        for (x, y) in a.iter_mut().zip(b) {
-            *x += y;
-        }
-    }
+    sw.iter_mut().flatten().zip(w.iter().flatten()).for_each(|(x, y)| *x += y);
+    st.iter_mut().flatten().zip(t.iter().flatten()).for_each(|(x, y)| *x += y);
 }
 
 fn scale_by(w: &mut [[f32; LANES]], t: &mut Transitions, factor: f32) {
-    w.iter_mut().flat_map(|r| r.iter_mut()).for_each(|x| *x *= factor);
-    t.iter_mut().flat_map(|r| r.iter_mut()).for_each(|x| *x *= factor);
+    w.iter_mut().flatten().for_each(|x| *x *= factor);
+    t.iter_mut().flatten().for_each(|x| *x *= factor);
 }
 
 fn shuffle(order: &mut [usize], seed: &mut u64) {
