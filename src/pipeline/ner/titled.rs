@@ -36,9 +36,10 @@ fn ends_a_name(text: &str, token: &Segment) -> bool {
 /// (严义埙/n, 刘环彤/x): a surname and two given-name chars.
 const ONE_WORD_NAME_CHARS: usize = 3;
 
-/// jieba's tags a name may have when jieba keeps it as one word.
-fn names_a_person(pos: &str) -> bool {
-    matches!(pos, "nr" | "nrfg" | "nrt")
+/// A name jieba keeps as one word: tagged as a person, or of a full name's
+/// three chars whatever its tag.
+fn may_be_one_word_name(text: &str, token: &Segment) -> bool {
+    matches!(token.pos, "nr" | "nrfg" | "nrt") || text[token.span.clone()].chars().count() == ONE_WORD_NAME_CHARS
 }
 
 /// PERSON entities for the names right after the titles (POSITION
@@ -57,17 +58,15 @@ pub fn find(text: &str, segments: &[Segment], found: &[Entity]) -> Vec<Entity> {
         let Some(from) = tokens_from(segments, at) else { continue };
         // The name's tokens, up to the word that ends it.
         let len = from.iter().take(MAX_NAME_TOKENS).take_while(|t| !ends_a_name(text, t)).count();
-        if !from.get(len).is_some_and(|t| ends_a_name(text, t)) {
+        let Some(after) = from.get(len).filter(|t| ends_a_name(text, t)) else {
             continue; // none, or the words run on: no name of a known length
-        }
+        };
         let tokens = &from[..len];
         // One word that jieba knows as something else: 会议 in 局长会议.
-        let one_word =
-            |t: &Segment| names_a_person(t.pos) || text[t.span.clone()].chars().count() == ONE_WORD_NAME_CHARS;
-        if tokens.is_empty() || (tokens.len() == 1 && !one_word(&tokens[0])) {
+        if tokens.is_empty() || (tokens.len() == 1 && !may_be_one_word_name(text, &tokens[0])) {
             continue;
         }
-        let span = at..tokens[tokens.len() - 1].span.end;
+        let span = at..after.span.start;
         if titled_name(&text[span.clone()]) && !claimed.overlaps(&span) {
             out.push(Entity::new(span, EntityKind::Person, CONFIDENCE, Source::Rule));
         }
