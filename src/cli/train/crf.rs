@@ -9,7 +9,7 @@
 //! pairs, in log space, so any weight scale is safe.
 
 use super::weights::{Sample, Transitions, Weights};
-use crate::pipeline::ner::model::features::{LANES, TAGS, allowed};
+use crate::pipeline::ner::model::tags::{LANES, TAGS, TagSet, allowed, may_end};
 
 /// AdaGrad's starting sum of squared gradients: without it, a feature's first
 /// step is a full `rate` however small its gradient.
@@ -110,8 +110,8 @@ fn certain(tags: &[u8]) -> Marginals {
 }
 
 /// Forward-backward. `mask[i]`, if given, is the bit set of tags char `i`
-/// may take; the BIO rule always holds.
-pub fn marginals(em: &[[f32; LANES]], trans: &Transitions, mask: Option<&[u8]>) -> Marginals {
+/// may take; the BIOES rule always holds, and no sequence ends inside a name.
+pub fn marginals(em: &[[f32; LANES]], trans: &Transitions, mask: Option<&[TagSet]>) -> Marginals {
     let n = em.len();
     let ok = |i: usize, t: usize| mask.is_none_or(|m| m[i] & (1 << t) != 0);
     let edge = |p: Option<usize>, t: usize| -> f64 {
@@ -120,6 +120,9 @@ pub fn marginals(em: &[[f32; LANES]], trans: &Transitions, mask: Option<&[u8]>) 
     let ninf = f64::NEG_INFINITY;
     let mut alpha = vec![[ninf; TAGS]; n];
     let mut beta = vec![[0f64; TAGS]; n];
+    if let Some(last) = beta.last_mut() {
+        *last = std::array::from_fn(|t| if may_end(t as u8) { 0.0 } else { ninf });
+    }
     for t in 0..TAGS {
         if n > 0 && ok(0, t) {
             alpha[0][t] = edge(None, t) + em[0][t] as f64;
@@ -145,7 +148,7 @@ pub fn marginals(em: &[[f32; LANES]], trans: &Transitions, mask: Option<&[u8]>) 
             };
         }
     }
-    let log_z = if n == 0 { 0.0 } else { log_sum_exp(alpha[n - 1].iter().copied()) };
+    let log_z = if n == 0 { 0.0 } else { log_sum_exp(alpha[n - 1].iter().zip(&beta[n - 1]).map(|(a, b)| a + b)) };
     let mut chars = vec![[0f32; TAGS]; n];
     let mut pairs = [[0f32; TAGS]; TAGS + 1];
     for i in 0..n {
@@ -168,7 +171,7 @@ pub fn marginals(em: &[[f32; LANES]], trans: &Transitions, mask: Option<&[u8]>) 
 mod tests {
     use super::*;
     use crate::cli::train::weights::toy;
-    use crate::pipeline::ner::model::features::{O, begin, inside};
+    use crate::pipeline::ner::model::tags::{ANY, O, begin, end, inside};
 
     #[test]
     fn learns_a_task_its_features_decide() {
@@ -178,30 +181,31 @@ mod tests {
                 crf.learn(&Sample { rows: &rows, tags: &tags, mask: None, domain: 0 });
             }
         }
-        let chars = [2, 0, 1, 2, 0, 1, 1];
+        let chars = [2, 0, 1, 2, 0, 1];
         assert_eq!(toy::decode(&crf.weights, &chars), chars.map(|c| toy::TAG_OF[c]));
     }
 
     #[test]
     fn partial_labels_teach_only_what_they_say() {
         // Char 0 is labelled B-PER; char 1 may be anything but O. What the
-        // labels leave open (I-PER or another kind) the model does not learn
+        // labels leave open (E-PER or another kind) the model does not learn
         // from them: only that char 1 is no O.
         let mut crf = Crf::new(10, 2, 0.1);
         let rows = toy::rows(&[0, 1]);
-        let mask = [1 << begin(0), 0b111_1110];
+        let mask = [1 << begin(0), ANY & !1];
         for _ in 0..20 {
-            crf.learn(&Sample { rows: &rows, tags: &[begin(0), inside(0)], mask: Some(&mask), domain: 1 });
+            crf.learn(&Sample { rows: &rows, tags: &[begin(0), end(0)], mask: Some(&mask), domain: 1 });
         }
         let (em, trans) = crf.weights.scores(&Sample { rows: &rows, tags: &[0, 0], mask: None, domain: 1 });
         let m = marginals(&em, &trans, None);
         assert!(m.chars[0][begin(0) as usize] > 0.8, "{:?}", m.chars[0]);
         assert!(m.chars[1][O as usize] < 0.2, "{:?}", m.chars[1]);
-        // Given B-PER before it, only I-PER keeps the BIO rule, so it wins.
-        assert!(m.chars[1][inside(0) as usize] > 0.5, "{:?}", m.chars[1]);
+        // Given B-PER before it, only E-PER keeps the BIOES rule at the
+        // sentence's end, so it wins.
+        assert!(m.chars[1][end(0) as usize] > 0.5, "{:?}", m.chars[1]);
     }
 
-    /// Every tag sequence of length `n` that keeps the BIO rule.
+    /// Every tag sequence of length `n` that keeps the BIOES rule.
     fn sequences(n: usize) -> Vec<Vec<usize>> {
         let mut all = vec![vec![]];
         for _ in 0..n {
@@ -213,6 +217,7 @@ mod tests {
             }
             all = longer;
         }
+        all.retain(|s| s.last().is_none_or(|&t| may_end(t as u8)));
         all
     }
 
@@ -252,10 +257,10 @@ mod tests {
 
     #[test]
     fn a_known_sequence_has_the_marginals_of_a_mask_that_allows_only_it() {
-        let em = vec![[0.3f32, -0.2, 0.5, 0.0, 0.1, 0.2, -0.4, 0.0]; 4];
+        let em = vec![std::array::from_fn(|t| ((t * 5) % 7) as f32 * 0.15 - 0.4); 4];
         let trans = [[0.1f32; TAGS]; TAGS + 1];
-        let gold = [O, begin(2), inside(2), begin(0)];
-        let mask: Vec<u8> = gold.iter().map(|&t| 1 << t).collect();
+        let gold = [O, begin(2), end(2), O];
+        let mask: Vec<TagSet> = gold.iter().map(|&t| 1 << t).collect();
         let (a, b) = (marginals(&em, &trans, Some(&mask)), certain(&gold));
         for (x, y) in a.chars.iter().zip(&b.chars) {
             for t in 0..TAGS {
@@ -273,8 +278,8 @@ mod tests {
     fn a_mask_that_allows_one_sequence_gives_it_probability_one() {
         let em = vec![[0.3f32; LANES]; 3];
         let trans = [[0.1f32; TAGS]; TAGS + 1];
-        let gold = [begin(1), inside(1), O];
-        let mask: Vec<u8> = gold.iter().map(|&t| 1 << t).collect();
+        let gold = [begin(1), inside(1), end(1)];
+        let mask: Vec<TagSet> = gold.iter().map(|&t| 1 << t).collect();
         let m = marginals(&em, &trans, Some(&mask));
         for (i, &t) in gold.iter().enumerate() {
             assert!((m.chars[i][t as usize] - 1.0).abs() < 1e-6);

@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::pipeline::clean::CleanText;
-use crate::pipeline::ner::model::features::{O, TAGS, begin, inside};
+use crate::pipeline::ner::model::tags::{ANY, O, TagSet, all_of_kind, keeps_the_rule, name_tags};
 use crate::pipeline::segment::{Segment, SegmentationOptions, Segmenter};
 
 /// People's Daily test file: split in blocks of [`SPLIT_BLOCK`] consecutive
@@ -49,16 +49,13 @@ pub fn read_tune_fold(dir: &Path, fold: usize) -> Result<Vec<Sentence>, String> 
     Ok(all.into_iter().enumerate().filter(|(i, _)| in_tune_fold(*i, fold)).map(|(_, s)| s).collect())
 }
 
-/// All tags allowed (a char of unknown label).
-pub const ANY: u8 = (1u16 << TAGS) as u8 - 1;
-
 #[derive(Debug, Clone)]
 pub struct Sentence {
     pub text: String,
     /// Gold tag per char.
     pub tags: Vec<u8>,
     /// For partly labelled text: the tags each char may take (bit set).
-    pub mask: Option<Vec<u8>>,
+    pub mask: Option<Vec<TagSet>>,
     /// Which copy of the weights it trains besides the shared one (0: the
     /// shipped news domain).
     pub domain: usize,
@@ -91,7 +88,7 @@ pub fn read_bio(path: &Path) -> Result<Vec<Sentence>, String> {
             if !tags.is_empty() {
                 out.push(Sentence {
                     text: std::mem::take(&mut text),
-                    tags: std::mem::take(&mut tags),
+                    tags: from_bio(&std::mem::take(&mut tags)),
                     mask: None,
                     domain: 0,
                 });
@@ -103,20 +100,39 @@ pub fn read_bio(path: &Path) -> Result<Vec<Sentence>, String> {
         let c = chars.next().ok_or_else(|| format!("{}:{}: no char", path.display(), n + 1))?;
         let tag = tag.trim();
         let t = if tag == "O" {
-            O
+            None
         } else {
             let (bi, label) =
                 tag.split_once('-').ok_or_else(|| format!("{}:{}: bad tag {tag}", path.display(), n + 1))?;
             let k = kind_index(label).ok_or_else(|| format!("{}:{}: bad tag {tag}", path.display(), n + 1))?;
-            if bi == "B" { begin(k) } else { inside(k) }
+            Some((bi == "B", k))
         };
         text.push(c);
         tags.push(t);
     }
     if !tags.is_empty() {
-        out.push(Sentence { text, tags, mask: None, domain: 0 });
+        out.push(Sentence { text, tags: from_bio(&tags), mask: None, domain: 0 });
     }
     Ok(out)
+}
+
+/// The model's tags of a sentence labelled in BIO (per char: O, or whether
+/// it begins a name and the name's kind). A stray `I-X` begins a name.
+fn from_bio(bio: &[Option<(bool, u8)>]) -> Vec<u8> {
+    let mut tags = vec![O; bio.len()];
+    let mut i = 0;
+    while i < bio.len() {
+        let Some((_, kind)) = bio[i] else {
+            i += 1;
+            continue;
+        };
+        let end = i + 1 + bio[i + 1..].iter().take_while(|t| matches!(t, Some((false, k)) if *k == kind)).count();
+        for (slot, tag) in tags[i..end].iter_mut().zip(name_tags(kind, end - i)) {
+            *slot = tag;
+        }
+        i = end;
+    }
+    tags
 }
 
 /// What a CLUENER type becomes.
@@ -158,8 +174,8 @@ pub fn read_cluener(path: &Path) -> Result<Vec<Sentence>, String> {
         let mut tags = vec![O; len];
         // In spans of unknown label a char is not PER but may be anything
         // else; outside every span it is O.
-        let not_person = ANY & !(1u8 << begin(0) | 1 << inside(0));
-        let outside = 1u8 << O;
+        let not_person = ANY & !all_of_kind(0);
+        let outside: TagSet = 1 << O;
         let mut mask = vec![outside; len];
         if let Some(labels) = v["label"].as_object() {
             for (label, surfaces) in labels {
@@ -173,9 +189,9 @@ pub fn read_cluener(path: &Path) -> Result<Vec<Sentence>, String> {
                         }
                         match cluener_map(label, e - s) {
                             Map::Kind(k) => {
-                                for i in s..e {
-                                    tags[i] = if i == s { begin(k) } else { inside(k) };
-                                    mask[i] = 1 << tags[i];
+                                for (i, tag) in (s..e).zip(name_tags(k, e - s)) {
+                                    tags[i] = tag;
+                                    mask[i] = 1 << tag;
                                 }
                             }
                             Map::Unknown => mask[s..e].fill(not_person),
@@ -185,7 +201,11 @@ pub fn read_cluener(path: &Path) -> Result<Vec<Sentence>, String> {
                 }
             }
         }
-        out.push(Sentence { text, tags, mask: Some(mask), domain: 1 });
+        // Overlapping spans can leave a sequence no name tags can make:
+        // such a sentence teaches nothing sure, and would allow no sequence at all.
+        if keeps_the_rule(&tags) {
+            out.push(Sentence { text, tags, mask: Some(mask), domain: 1 });
+        }
     }
     Ok(out)
 }

@@ -13,13 +13,14 @@ use super::data::{self, Scores, Sentence};
 use super::perceptron::Perceptron;
 use super::weights::{Sample, Transitions, Weights, emissions};
 use crate::pipeline::ner::model::decode::{spans, viterbi};
-use crate::pipeline::ner::model::features::{Extractor, FEATURES, LANES, TAGS};
+use crate::pipeline::ner::model::features::{Extractor, FEATURES};
 use crate::pipeline::ner::model::gazetteer::Gazetteer;
+use crate::pipeline::ner::model::tags::{LANES, TAGS, TagSet};
 use crate::pipeline::ner::model::{ModelParams, NerModel, parse_names};
 use crate::pipeline::segment::Segmenter;
 
 /// Release written into the model file's version string.
-pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.6";
+pub const MODEL_RELEASE: &str = "tifa-ner 2026.11.7";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -66,7 +67,7 @@ impl Default for Config {
 struct Prepared {
     rows: Vec<[u32; FEATURES]>,
     tags: Vec<u8>,
-    mask: Option<Vec<u8>>,
+    mask: Option<Vec<TagSet>>,
     /// The stretches the shipped model decodes.
     units: Vec<std::ops::Range<usize>>,
     /// 0 news (People's Daily, MSRA), 1 CLUENER.
@@ -186,11 +187,11 @@ fn quantize(bits: u32, learner: LearnerKind, w: &[[f32; LANES]], t: &Transitions
     }
     let version = match learner {
         LearnerKind::Crf => {
-            format!("{MODEL_RELEASE} (char BIO CRF, {FEATURES} hashed feature templates, 2^{bits} rows)")
+            format!("{MODEL_RELEASE} (char BIOES CRF, {FEATURES} hashed feature templates, 2^{bits} rows)")
         }
         // The earlier models' string, so their recipe still rebuilds them byte for byte.
         LearnerKind::Perceptron => {
-            format!("tifa-ner 2026.11.2 (char BIO perceptron, {FEATURES} hashed feature templates, 2^{bits} rows)")
+            format!("tifa-ner 2026.11.2 (char BIOES perceptron, {FEATURES} hashed feature templates, 2^{bits} rows)")
         }
     };
     ModelParams { version, bits, scale, transitions, weights, names }

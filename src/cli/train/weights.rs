@@ -3,7 +3,8 @@
 //! conventions go to its copy), each with a running sum for averaging. The
 //! shipped model is the average of the shared weights plus the news domain's.
 
-use crate::pipeline::ner::model::features::{FEATURES, LANES, TAGS};
+use crate::pipeline::ner::model::features::FEATURES;
+use crate::pipeline::ner::model::tags::{LANES, TAGS, TagSet};
 
 pub type Transitions = [[f32; TAGS]; TAGS + 1];
 
@@ -14,7 +15,7 @@ pub struct Sample<'a> {
     /// Gold tag per char (for a partly labelled sentence: one sequence its labels allow).
     pub tags: &'a [u8],
     /// For a partly labelled sentence: the tags each char may take (bit set).
-    pub mask: Option<&'a [u8]>,
+    pub mask: Option<&'a [TagSet]>,
     /// 0 news (People's Daily, MSRA), 1 CLUENER.
     pub domain: usize,
 }
@@ -117,21 +118,21 @@ impl Weights {
 }
 
 /// A toy task for the learners' tests: chars 0, 1, 2 always take tags
-/// B-PER, I-PER, O, and each char's feature rows name only the char.
+/// B-PER, E-PER, O, and each char's feature rows name only the char.
 #[cfg(test)]
 pub(super) mod toy {
     use super::FEATURES;
     use crate::pipeline::ner::model::decode::viterbi;
-    use crate::pipeline::ner::model::features::{O, begin, inside};
+    use crate::pipeline::ner::model::tags::{O, begin, end};
 
-    pub const TAG_OF: [u8; 3] = [begin(0), inside(0), O];
+    pub const TAG_OF: [u8; 3] = [begin(0), end(0), O];
 
     pub fn rows(chars: &[usize]) -> Vec<[u32; FEATURES]> {
         chars.iter().map(|&c| std::array::from_fn(|k| (c * FEATURES + k) as u32 % 1024)).collect()
     }
 
     pub fn sentences() -> Vec<(Vec<[u32; FEATURES]>, Vec<u8>)> {
-        [&[0usize, 1, 2, 2][..], &[2, 0, 1, 1, 2], &[0, 1, 2, 0, 1]]
+        [&[0usize, 1, 2, 2][..], &[2, 0, 1, 2], &[0, 1, 2, 0, 1]]
             .iter()
             .map(|cs| (rows(cs), cs.iter().map(|&c| TAG_OF[c]).collect()))
             .collect()

@@ -1,5 +1,5 @@
 //! Statistical PER/LOC/ORG recognizer: a character-level linear-chain model
-//! (a CRF's weights, BIO tags, Viterbi decoding) over hashed
+//! (a CRF's weights, BIOES tags, Viterbi decoding) over hashed
 //! features of the characters around each position and of the jieba tokens
 //! that contain and surround it. Trained by `tifa train ner`; see
 //! `resources/ner/README.md` for the features, data and figures.
@@ -7,14 +7,14 @@
 //! The model file (`resources/ner/model.bin`, embedded in the binary):
 //!
 //! ```text
-//! magic "TIFA-NER"  u32 format (1)
+//! magic "TIFA-NER"  u32 format (2; 1 was the BIO model's 7 tags in 8 lanes)
 //! u16 length + version string (UTF-8)
-//! u8 hash bits, u8 tags (7), u16 reserved
+//! u8 hash bits, u8 tags (13), u16 reserved
 //! f32 scale (quantized units per unit of the trained weights)
 //! i32 × (tags + 1) × tags   transitions (last row: sentence start)
 //! u64 FNV-1a of the inflated weights
 //! u32 length + zlib-deflated weights: u32 count of non-zero rows, then per
-//!   row a LEB128 gap (zero rows skipped) and 8 lanes of i16 LE (2^bits rows)
+//!   row a LEB128 gap (zero rows skipped) and 16 lanes of i16 LE (2^bits rows)
 //! u32 length + zlib-deflated gazetteer: lines `list<TAB>name`, `C<TAB>char<TAB>class`
 //! ```
 
@@ -23,18 +23,20 @@ pub mod decode;
 pub mod features;
 pub mod gazetteer;
 mod prefetch;
+pub mod tags;
 
 use std::ops::Range;
 
-use features::{Extractor, FEATURES, LANES, TAGS};
+use features::{Extractor, FEATURES};
 use gazetteer::Gazetteer;
 use prefetch::prefetch;
+use tags::{LANES, TAGS};
 
 use crate::pipeline::segment::Segment;
 use crate::pipeline::types::{Entity, EntityKind, Source, Span};
 
 const MAGIC: &[u8; 8] = b"TIFA-NER";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Largest table a model file may declare (2^22 rows, 64 MiB).
 const MAX_BITS: u8 = 22;
 

@@ -1,7 +1,7 @@
 //! How likely a name the model found is right: the CRF's probability that
-//! its chars carry exactly B-X I-X … I-X and the char after it does not go
-//! on with the name, summed over every tag sequence of its sentence that
-//! agrees (forward-backward, once per sentence that has a name).
+//! its chars carry exactly its tags (S-X, or B-X I-X … E-X), summed over
+//! every tag sequence of its sentence that agrees (forward-backward, once
+//! per sentence that has a name).
 //!
 //! The forward sums reach the char before a name and the backward sums the
 //! char after it; through the name itself, the sequences that agree and all
@@ -11,7 +11,7 @@
 
 use std::ops::Range;
 
-use super::features::{LANES, TAGS, allowed, begin, inside};
+use super::tags::{LANES, TAGS, allowed, may_end, name_tags};
 
 /// The least probability given: a sum that underflows is not zero.
 const MIN_PROBABILITY: f32 = 1e-3;
@@ -28,7 +28,7 @@ type Row = [f32; LANES];
 /// the choice: held out 0.0284 → 0.0196, MSRA never trained on 0.0275 → 0.0170.
 const TEMPERATURE: f32 = 1.15;
 
-/// `exp` of the model's transition weights (0 where the BIO rule forbids the
+/// `exp` of the model's transition weights (0 where the BIOES rule forbids the
 /// move), worked out once per model, and the scale of the weights.
 #[derive(Debug, Clone)]
 pub struct Transitions {
@@ -38,6 +38,8 @@ pub struct Transitions {
     transposed: [Row; TAGS],
     /// Quantized units per unit of log-potential, times [`TEMPERATURE`].
     scale: f32,
+    /// 1 for the tags a sentence may end on, else 0.
+    ends: Row,
 }
 
 impl Transitions {
@@ -54,7 +56,8 @@ impl Transitions {
             }
         }
         let transposed = std::array::from_fn(|t| std::array::from_fn(|p| if p < TAGS { weights[p][t] } else { 0.0 }));
-        Self { weights, transposed, scale }
+        let ends = std::array::from_fn(|t| if t < TAGS && may_end(t as u8) { 1.0 } else { 0.0 });
+        Self { weights, transposed, scale, ends }
     }
 
     /// The rows of moves from a tag (the start row left out).
@@ -148,6 +151,9 @@ impl Marginals {
         let backward_from = names.map(|r| r.end).min().unwrap_or(n).min(n);
         self.backward.clear();
         self.backward.resize(n, [1.0; LANES]);
+        if let Some(last) = self.backward.last_mut() {
+            *last = transitions.ends;
+        }
         for i in (backward_from..n.saturating_sub(1)).rev() {
             let (psi, after) = (&self.potential[i + 1], &self.backward[i + 1]);
             let ahead: Row = std::array::from_fn(|l| psi[l] * after[l]);
@@ -165,35 +171,39 @@ impl Marginals {
             return MIN_PROBABILITY;
         }
         let w = &transitions.weights;
-        let (b, i) = (begin(kind) as usize, inside(kind) as usize);
+        let mut tags = name_tags(kind, name.len()).map(usize::from);
+        let first = tags.next().unwrap_or(0);
         // Into the name's first char: all sequences (`all`), and those that
-        // take B-X there (`agree`); both scaled by the same factors.
+        // take the name's first tag there (`agree`); both scaled by the same factors.
         let into = match name.start {
             0 => w[TAGS],
             s => mix(&self.forward[s - 1], transitions.moves()),
         };
         let psi = &self.potential[name.start];
         let (mut all, factor) = normalized(std::array::from_fn(|l| into[l] * psi[l]));
-        let mut agree = into[b] * psi[b] * factor;
-        // On through I-X.
-        let mut last = b;
-        for at in name.start + 1..name.end {
+        let mut agree = into[first] * psi[first] * factor;
+        // On through the name's other tags.
+        let mut last = first;
+        for (at, tag) in (name.start + 1..name.end).zip(tags) {
             let psi = &self.potential[at];
             let moved = mix(&all, transitions.moves());
             let (next, factor) = normalized(std::array::from_fn(|l| moved[l] * psi[l]));
-            agree *= w[last][i] * psi[i] * factor;
+            agree *= w[last][tag] * psi[tag] * factor;
             all = next;
-            last = i;
+            last = tag;
         }
-        // Out of the name: the next char takes any tag but I-X.
+        // Out of the name: the name's last tag (E-X or S-X) only moves to
+        // tags that do not go on with it; at the sentence's end, the
+        // sequences of all that may end there.
         let p = if name.end < n {
             let (psi, after) = (&self.potential[name.end], &self.backward[name.end]);
             let moved = mix(&all, transitions.moves());
             let total: f32 = (0..TAGS).map(|t| moved[t] * psi[t] * after[t]).sum();
-            let kept: f32 = (0..TAGS).filter(|&t| t != i).map(|t| w[last][t] * psi[t] * after[t]).sum();
+            let kept: f32 = (0..TAGS).map(|t| w[last][t] * psi[t] * after[t]).sum();
             agree * kept / total
         } else {
-            agree // `all` sums to 1
+            let total: f32 = (0..TAGS).map(|t| all[t] * transitions.ends[t]).sum();
+            agree / total
         };
         if p.is_finite() { p.clamp(MIN_PROBABILITY, 1.0) } else { MIN_PROBABILITY }
     }
@@ -202,9 +212,9 @@ impl Marginals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::ner::model::features::O;
+    use crate::pipeline::ner::model::tags::{O, begin, end, inside};
 
-    /// Every BIO-valid tag sequence of length `n`.
+    /// Every tag sequence of length `n` that keeps the BIOES rule.
     fn sequences(n: usize) -> Vec<Vec<u8>> {
         let mut out: Vec<Vec<u8>> = vec![vec![]];
         for _ in 0..n {
@@ -220,6 +230,7 @@ mod tests {
             }
             out = next;
         }
+        out.retain(|s| s.last().is_none_or(|&t| may_end(t)));
         out
     }
 
@@ -273,11 +284,7 @@ mod tests {
         for kind in 0..3u8 {
             for start in 0..n {
                 for end in start + 1..=n {
-                    let agrees = |s: &&Vec<u8>| {
-                        s[start] == begin(kind)
-                            && s[start + 1..end].iter().all(|&t| t == inside(kind))
-                            && (end == n || s[end] != inside(kind))
-                    };
+                    let agrees = |s: &&Vec<u8>| s[start..end].iter().copied().eq(name_tags(kind, end - start));
                     let want: f64 = all
                         .iter()
                         .filter(agrees)
@@ -307,7 +314,7 @@ mod tests {
         }
         em[20][begin(0) as usize] = strong;
         em[21][inside(0) as usize] = strong;
-        em[22][inside(0) as usize] = strong;
+        em[22][end(0) as usize] = strong;
         let transitions = Transitions::new(&[[0; TAGS]; TAGS + 1], 1000.0);
         let mut marginals = Marginals::default();
         marginals.compute(&em, &transitions, [20..22, 20..23, 30..41].iter());

@@ -1,14 +1,20 @@
-//! Viterbi decoding over the BIO tags, and tags → entity spans.
+//! Viterbi decoding over the BIOES tags, and tags → entity spans.
 
 use std::ops::{Add, Range};
 
-use super::features::{LANES, O, TAGS, allowed, is_inside, kind_of};
+use super::tags::{LANES, O, TAGS, TagSet, allowed, continues, kind_of, may_end, opens};
 
 /// The best tag sequence under `emissions[i][tag]` and `transitions[prev][next]`
-/// (row `TAGS`: sentence start), never breaking the BIO rule. `mask[i]`, if
+/// (row `TAGS`: sentence start), never breaking the BIOES rule (nor ending
+/// inside a name). `mask[i]`, if
 /// given, is a bit set of the tags char `i` may take (constrained decoding
 /// for training on partly labelled text). Linear in the length.
-pub fn viterbi<S>(emissions: &[[S; LANES]], transitions: &[[S; TAGS]; TAGS + 1], mask: Option<&[u8]>, neg: S) -> Vec<u8>
+pub fn viterbi<S>(
+    emissions: &[[S; LANES]],
+    transitions: &[[S; TAGS]; TAGS + 1],
+    mask: Option<&[TagSet]>,
+    neg: S,
+) -> Vec<u8>
 where
     S: Copy + PartialOrd + Add<Output = S>,
 {
@@ -51,9 +57,9 @@ where
         }
         score = next;
     }
-    let mut last = 0usize;
+    let mut last = O as usize;
     for t in 1..TAGS {
-        if score[t] > score[last] {
+        if may_end(t as u8) && score[t] > score[last] {
             last = t;
         }
     }
@@ -66,11 +72,11 @@ where
     tags
 }
 
-/// [`viterbi`] for the shipped model: integer scores, no mask, the BIO rule
-/// in the loop's shape (tags are O, then B-X, I-X per kind). `back` is
-/// scratch for the back-pointers, kept by the caller across calls.
+/// [`viterbi`] for the shipped model: integer scores, no mask, the BIOES
+/// rule in the loop's shape (tags are O, then B-X, I-X, E-X, S-X per kind).
+/// `back` is scratch for the back-pointers, kept by the caller across calls.
 ///
-/// Scores are i64 times 8 with `7 - p` in the low 3 bits of a candidate
+/// Scores are i64 times 16 with `15 - p` in the low 4 bits of a candidate
 /// from tag `p`: one `max` finds the best score and, on a tie, the lowest
 /// `p` (as the generic decoder does). |transition| and |emission| are
 /// clamped to LIMIT, so a step moves the scores by at most 2·LIMIT: i64
@@ -83,48 +89,57 @@ pub fn viterbi_i32(
 ) {
     const NEG: i32 = i32::MIN / 4;
     const LIMIT: i32 = 1 << 24;
+    /// Tags after which a name may start (O, E-X, S-X) and the tags that start
+    /// one or stay outside (O, B-X, S-X).
+    const CLOSED: [usize; 7] = [O as usize, 3, 4, 7, 8, 11, 12];
+    const FREE: [usize; 7] = [O as usize, 1, 4, 5, 8, 9, 12];
     let n = emissions.len();
     out.clear();
     back.clear();
     if n == 0 {
         return;
     }
-    // trans[p][t] · 8 | (7 - p); forbidden moves (into I-X) are never read.
+    // trans[p][t] · 16 | (15 - p); forbidden moves are never read.
     let mut trans = [[0i64; TAGS]; TAGS];
     for p in 0..TAGS {
         for t in 0..TAGS {
-            trans[p][t] = (i64::from(transitions[p][t].clamp(-LIMIT, LIMIT)) << 3) | (7 - p as i64);
+            trans[p][t] = (i64::from(transitions[p][t].clamp(-LIMIT, LIMIT)) << 4) | (15 - p as i64);
         }
     }
-    let emission = |i: usize, t: usize| i64::from(emissions[i][t].clamp(-LIMIT, LIMIT)) << 3;
-    // The first char: from the sentence start, where I-X is forbidden.
+    let emission = |i: usize, t: usize| i64::from(emissions[i][t].clamp(-LIMIT, LIMIT)) << 4;
+    // The first char: from the sentence start, where I-X and E-X are forbidden.
     let mut score = [0i64; TAGS];
     for (t, s) in score.iter_mut().enumerate() {
         let start = if allowed(None, t as u8) { transitions[TAGS][t].clamp(-LIMIT, LIMIT) } else { NEG };
-        *s = i64::from((start + emissions[0][t].clamp(-LIMIT, LIMIT)).max(NEG)) << 3;
+        *s = i64::from((start + emissions[0][t].clamp(-LIMIT, LIMIT)).max(NEG)) << 4;
     }
-    // back[i][t]: 7 - the best tag before tag t at char i.
+    // back[i][t]: 15 - the best tag before tag t at char i.
     back.push([0; TAGS]);
     for i in 1..n {
-        let mut next = [0i64; TAGS];
+        let mut next = [i64::from(NEG) << 4; TAGS];
         let mut b = [0u8; TAGS];
-        // O and B-X may follow any tag.
-        for t in [O as usize, 1, 3, 5] {
-            let best = (1..TAGS).fold(score[0] + trans[0][t], |best, p| best.max(score[p] + trans[p][t]));
-            next[t] = (best & !7) + emission(i, t);
-            b[t] = (best & 7) as u8;
+        // O, B-X and S-X follow O, E-X or S-X: seven candidates.
+        for t in FREE {
+            let best = CLOSED[1..]
+                .iter()
+                .fold(score[O as usize] + trans[O as usize][t], |best, &p| best.max(score[p] + trans[p][t]));
+            next[t] = (best & !15) + emission(i, t);
+            b[t] = (best & 15) as u8;
         }
-        // I-X only continues B-X or I-X: two candidates, not seven.
-        for t in [2, 4, 6] {
-            let best = (score[t - 1] + trans[t - 1][t]).max(score[t] + trans[t][t]);
-            next[t] = (best & !7) + emission(i, t);
-            b[t] = (best & 7) as u8;
+        // I-X and E-X only go on from B-X or I-X: two candidates.
+        for kind in 0..3 {
+            let (begin, inside) = (1 + 4 * kind, 2 + 4 * kind);
+            for t in [inside, inside + 1] {
+                let best = (score[begin] + trans[begin][t]).max(score[inside] + trans[inside][t]);
+                next[t] = (best & !15) + emission(i, t);
+                b[t] = (best & 15) as u8;
+            }
         }
         back.push(b);
         score = next;
     }
-    let mut last = 0usize;
-    for t in 1..TAGS {
+    let mut last = O as usize;
+    for t in CLOSED {
         if score[t] > score[last] {
             last = t;
         }
@@ -133,26 +148,31 @@ pub fn viterbi_i32(
     let mut t = last as u8;
     for i in (0..n).rev() {
         out[i] = t;
-        t = 7 - back[i][t as usize];
+        t = 15 - back[i][t as usize];
     }
 }
 
 /// Entity spans (char ranges) and kinds (0 PER, 1 LOC, 2 ORG) of a tag sequence.
-/// A stray `I-X` (not after `B-X`/`I-X`) starts an entity.
+/// A stray `I-X` or `E-X` (not after `B-X`/`I-X`) starts an entity; a name
+/// left open ends where the next one starts or at the end.
 pub fn spans(tags: &[u8]) -> Vec<(Range<usize>, u8)> {
     let mut out = Vec::new();
     let mut open: Option<(usize, u8)> = None;
     for (i, &t) in tags.iter().enumerate() {
         let kind = kind_of(t);
-        let continues = is_inside(t) && open.is_some_and(|(_, k)| Some(k) == kind);
-        if continues {
-            continue;
+        let goes_on = continues(t) && open.is_some_and(|(_, k)| Some(k) == kind);
+        if !goes_on {
+            if let Some((s, k)) = open.take() {
+                out.push((s..i, k));
+            }
+            if let Some(k) = kind {
+                open = Some((i, k));
+            }
         }
-        if let Some((s, k)) = open.take() {
-            out.push((s..i, k));
-        }
-        if let Some(k) = kind {
-            open = Some((i, k));
+        if !opens(t)
+            && let Some((s, k)) = open.take()
+        {
+            out.push((s..i + 1, k));
         }
     }
     if let Some((s, k)) = open {
@@ -172,8 +192,20 @@ mod tests {
     }
 
     #[test]
+    fn spans_read_names_of_every_length_and_stray_tags() {
+        use crate::pipeline::ner::model::tags::{begin, end, inside, single};
+        let tags = [O, single(1), begin(0), inside(0), end(0), begin(2), end(2), single(2), O];
+        assert_eq!(spans(&tags), vec![(1..2, 1), (2..5, 0), (5..7, 2), (7..8, 2)]);
+        // A name left open ends where the next starts; a stray E-X is a name.
+        assert_eq!(
+            spans(&[begin(0), single(1), end(2), O, begin(1)]),
+            vec![(0..1, 0), (1..2, 1), (2..3, 2), (4..5, 1)]
+        );
+    }
+
+    #[test]
     fn integer_decoder_agrees_with_the_generic_one() {
-        const _: () = assert!(TAGS == 7 && O == 0);
+        const _: () = assert!(TAGS == 13 && O == 0);
         let mut seed = 7;
         for len in [1, 2, 3, 17, 200] {
             for _ in 0..50 {

@@ -9,40 +9,8 @@ use std::ops::Range;
 use super::gazetteer::{Coverage, Gazetteer, LISTS};
 use crate::pipeline::segment::Segment;
 
-/// Tags of the character-level BIO scheme.
-pub const TAGS: usize = 7;
-/// Weight rows are padded to eight lanes (one 16-byte row of i16).
-pub const LANES: usize = 8;
 /// Features per character (see [`Extractor::features`]).
 pub const FEATURES: usize = 36;
-
-pub const O: u8 = 0;
-
-/// `B-kind` is `1 + 2·kind`, `I-kind` is `2 + 2·kind`; kind 0 PER, 1 LOC, 2 ORG.
-pub const fn begin(kind: u8) -> u8 {
-    1 + 2 * kind
-}
-
-pub const fn inside(kind: u8) -> u8 {
-    2 + 2 * kind
-}
-
-/// The kind of a B or I tag (None for O).
-pub fn kind_of(tag: u8) -> Option<u8> {
-    (tag != O && (tag as usize) < TAGS).then(|| (tag - 1) / 2)
-}
-
-pub fn is_inside(tag: u8) -> bool {
-    tag != O && tag.is_multiple_of(2)
-}
-
-/// May `next` follow `prev` (None: sentence start)? `I-X` only continues an `X`.
-pub fn allowed(prev: Option<u8>, next: u8) -> bool {
-    if !is_inside(next) {
-        return true;
-    }
-    prev.is_some_and(|p| p != O && kind_of(p) == kind_of(next))
-}
 
 /// Full-width ASCII (digits, Latin letters, punctuation) folded to half width,
 /// the ideographic space to a space. MSRA and People's Daily write full width,
