@@ -359,6 +359,25 @@ impl Scores {
 mod tests {
     use super::*;
 
+    #[test]
+    fn bio_labels_become_the_same_names_in_bioes() {
+        use crate::pipeline::ner::model::tags::{begin, end, inside, single};
+        // 张三 | 京 | 北京 right after it | a stray I-ORG | O
+        let bio = [
+            Some((true, 0)),
+            Some((false, 0)),
+            Some((true, 1)),
+            Some((true, 1)),
+            Some((false, 1)),
+            Some((false, 2)),
+            None,
+        ];
+        let tags = from_bio(&bio);
+        assert_eq!(tags, [begin(0), end(0), single(1), begin(1), end(1), single(2), O]);
+        assert_eq!(crate::pipeline::ner::model::decode::spans(&tags), vec![(0..2, 0), (2..3, 1), (3..5, 1), (5..6, 2)]);
+        assert_eq!(from_bio(&[Some((true, 2)), Some((false, 2)), Some((false, 2))]), [begin(2), inside(2), end(2)]);
+    }
+
     fn sentence(tp: usize, fp: usize, fn_: usize) -> Scores {
         Scores { tp: [tp, 0, 0], fp: [fp, 0, 0], fn_: [fn_, 0, 0] }
     }
