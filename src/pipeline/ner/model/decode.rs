@@ -2,7 +2,7 @@
 
 use std::ops::{Add, Range};
 
-use super::tags::{LANES, O, TAGS, TagSet, allowed, continues, kind_of, may_end, opens};
+use super::tags::{LANES, O, TAGS, TagSet, allowed, begin, continues, end, inside, kind_of, may_end, opens, single};
 
 /// The best tag sequence under `emissions[i][tag]` and `transitions[prev][next]`
 /// (row `TAGS`: sentence start), never breaking the BIOES rule (nor ending
@@ -91,8 +91,9 @@ pub fn viterbi_i32(
     const LIMIT: i32 = 1 << 24;
     /// Tags after which a name may start (O, E-X, S-X) and the tags that start
     /// one or stay outside (O, B-X, S-X).
-    const CLOSED: [usize; 7] = [O as usize, 3, 4, 7, 8, 11, 12];
-    const FREE: [usize; 7] = [O as usize, 1, 4, 5, 8, 9, 12];
+    const CLOSED: [u8; 7] = [O, end(0), single(0), end(1), single(1), end(2), single(2)];
+    const FREE: [u8; 7] = [O, begin(0), single(0), begin(1), single(1), begin(2), single(2)];
+    let (closed, free) = (CLOSED.map(usize::from), FREE.map(usize::from));
     let n = emissions.len();
     out.clear();
     back.clear();
@@ -119,8 +120,8 @@ pub fn viterbi_i32(
         let mut next = [i64::from(NEG) << 4; TAGS];
         let mut b = [0u8; TAGS];
         // O, B-X and S-X follow O, E-X or S-X: seven candidates.
-        for t in FREE {
-            let best = CLOSED[1..]
+        for t in free {
+            let best = closed[1..]
                 .iter()
                 .fold(score[O as usize] + trans[O as usize][t], |best, &p| best.max(score[p] + trans[p][t]));
             next[t] = (best & !15) + emission(i, t);
@@ -128,9 +129,9 @@ pub fn viterbi_i32(
         }
         // I-X and E-X only go on from B-X or I-X: two candidates.
         for kind in 0..3 {
-            let (begin, inside) = (1 + 4 * kind, 2 + 4 * kind);
-            for t in [inside, inside + 1] {
-                let best = (score[begin] + trans[begin][t]).max(score[inside] + trans[inside][t]);
+            let (from_begin, from_inside) = (begin(kind) as usize, inside(kind) as usize);
+            for t in [from_inside, end(kind) as usize] {
+                let best = (score[from_begin] + trans[from_begin][t]).max(score[from_inside] + trans[from_inside][t]);
                 next[t] = (best & !15) + emission(i, t);
                 b[t] = (best & 15) as u8;
             }
@@ -139,7 +140,7 @@ pub fn viterbi_i32(
         score = next;
     }
     let mut last = O as usize;
-    for t in CLOSED {
+    for t in closed {
         if score[t] > score[last] {
             last = t;
         }
