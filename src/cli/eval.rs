@@ -44,6 +44,11 @@ pub enum EvalCommand {
         /// difference with its 95 % paired bootstrap interval (is a change real?).
         #[arg(long)]
         baseline: Option<PathBuf>,
+        /// Instead of --baseline: the --errors list another build wrote on
+        /// the same sentences (for a model this build cannot load, e.g. an
+        /// older model format). Compares the whole annotator only.
+        #[arg(long, conflicts_with = "baseline")]
+        baseline_errors: Option<PathBuf>,
     },
     /// Segmentation: word P/R/F1 on the SIGHAN 2005 MSR test set.
     Seg {
@@ -58,11 +63,12 @@ pub fn run(command: EvalCommand, settings: &Settings) -> Result<(), String> {
         EvalCommand::Policy { gold, articles, discovery_only } => {
             super::eval_policy::run(&gold, &articles, discovery_only, settings)
         }
-        EvalCommand::Ner { data, errors, corpus, model, baseline } => {
+        EvalCommand::Ner { data, errors, corpus, model, baseline, baseline_errors } => {
             let target = super::eval_ner::Target {
                 corpus: corpus.as_deref(),
                 model: model.as_deref(),
                 baseline: baseline.as_deref(),
+                baseline_errors: baseline_errors.as_deref(),
             };
             super::eval_ner::run(&data, &target, errors.as_deref(), settings)
         }

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::calibration::Calibration;
+use super::error_list;
 use super::train::data::{self, Scores};
 use crate::pipeline::ner::EntityRecognizer;
 use crate::pipeline::ner::model::NerModel;
@@ -25,6 +26,10 @@ pub struct Target<'a> {
     /// Another model file scored on the same sentences: the difference and
     /// its paired bootstrap interval tell a real change from chance.
     pub baseline: Option<&'a Path>,
+    /// Or the error list (`--errors`) of another build on the same
+    /// sentences, for a model this build cannot load: the same comparison,
+    /// of the whole annotator only (the list holds only its errors).
+    pub baseline_errors: Option<&'a Path>,
 }
 
 /// One sentence scored: the bare model's and the whole annotator's scores,
@@ -74,6 +79,14 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
         }
         None => None,
     };
+    let listed_baseline = match target.baseline_errors {
+        Some(path) => {
+            let list = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("baseline: the errors listed in {}", path.display());
+            Some(error_list::read_scores(&list, &sentences).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None => None,
+    };
     let segmenter = data::segmenter()?;
 
     // Per sentence: the annotator's and the bare model's scores, and the baseline's.
@@ -109,7 +122,7 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
             }
         }
         if errors.is_some() {
-            list_errors(&s.text, &gold, &scored, &mut error_lines);
+            error_list::write_errors(&s.text, &gold, &scored.names, &scored.bare_names, &mut error_lines);
         }
     }
     println!("\nannotator (rules + model, entities restricted to PER/LOC/ORG), exact span and type:");
@@ -122,11 +135,16 @@ pub fn run(dir: &Path, target: &Target, errors: Option<&Path>, settings: &Settin
     print!("{}", calibration.table());
     println!("\nbare model (NerModel::predict on the cleaned view and jieba tokens), exact span and type:");
     print_scores(&bare);
-    if baseline.is_some() {
+    let comparisons = match (&baseline, &listed_baseline) {
+        (Some(_), _) => vec![("annotator", &full, &baseline_full), ("bare model", &bare, &baseline_bare)],
+        (None, Some(listed)) => vec![("annotator", &full, listed)],
+        (None, None) => vec![],
+    };
+    if !comparisons.is_empty() {
         println!(
             "\nagainst the baseline, overall F1 (this − baseline; 95 % interval, paired bootstrap over sentences):"
         );
-        for (label, mine, theirs) in [("annotator", &full, &baseline_full), ("bare model", &bare, &baseline_bare)] {
+        for (label, mine, theirs) in comparisons {
             let (gain, lo, hi) = Scores::f1_gain_interval(mine, theirs);
             println!("{label:<10}  {gain:+.4}  ({lo:+.4} to {hi:+.4})");
         }
@@ -199,24 +217,6 @@ fn names_of<'a>(text: &str, entities: &'a [Entity]) -> impl Iterator<Item = ((Ra
         .iter()
         .flat_map(|e| std::iter::once(e).chain(&e.nested))
         .filter_map(move |e| Some(((chars_at(e.span.start)..chars_at(e.span.end), kind_index(e.kind)?), e.confidence)))
-}
-
-/// Missed gold names (FN) and wrong predictions (FP) of the annotator in one
-/// sentence, and the gold names the bare model found but the annotator lost
-/// (LOST).
-fn list_errors(text: &str, gold: &[(Range<usize>, u8)], scored: &Scored, out: &mut String) {
-    let chars: Vec<char> = text.chars().collect();
-    let surface = |r: &Range<usize>| chars[r.clone()].iter().collect::<String>();
-    let kind = |k: u8| ["PER", "LOC", "ORG"][k as usize % 3];
-    let predicted = scored.names.as_slice();
-    for (label, mine, theirs) in [("FN", gold, predicted), ("FP", predicted, gold)] {
-        for (span, k) in mine.iter().filter(|e| !theirs.contains(e)) {
-            out.push_str(&format!("{label}\t{}\t{}\t{text}\n", kind(*k), surface(span)));
-        }
-    }
-    for (span, k) in gold.iter().filter(|g| scored.bare_names.contains(g) && !predicted.contains(g)) {
-        out.push_str(&format!("LOST\t{}\t{}\t{text}\n", kind(*k), surface(span)));
-    }
 }
 
 fn kind_index(kind: EntityKind) -> Option<u8> {

@@ -2,6 +2,7 @@
 
 pub mod annotate;
 pub mod calibration;
+pub mod error_list;
 pub mod eval;
 pub mod eval_ner;
 pub mod eval_policy;
