@@ -547,6 +547,40 @@ mod tests {
     }
 
     #[test]
+    fn the_handicap_on_moves_into_o_is_a_handicap_on_every_o() {
+        let model = NerModel::embedded().unwrap();
+        let handicap = (OUTSIDE_HANDICAP * model.params.scale).round() as i32;
+        assert!(handicap > 0);
+        let mut seed = 7u64;
+        let mut noise = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % 200_000) as i32 - 100_000
+        };
+        let (mut back, mut via_moves, mut via_emissions) = (Vec::new(), Vec::new(), Vec::new());
+        let mut differs_from_no_handicap = false;
+        // Many short sentences: the move from the sentence start counts too.
+        let lengths = (0..600).map(|k| 1 + k % 3).chain([30, 200]);
+        for len in lengths {
+            let emissions: Vec<[i32; LANES]> = (0..len).map(|_| std::array::from_fn(|_| noise())).collect();
+            decode::viterbi_i32(&emissions, &model.decoding, &mut back, &mut via_moves);
+            let lowered: Vec<[i32; LANES]> = emissions
+                .iter()
+                .map(|e| {
+                    let mut e = *e;
+                    e[tags::O as usize] -= handicap;
+                    e
+                })
+                .collect();
+            decode::viterbi_i32(&lowered, &model.params.transitions, &mut back, &mut via_emissions);
+            assert_eq!(via_moves, via_emissions, "{len} chars");
+            let mut plain = Vec::new();
+            decode::viterbi_i32(&emissions, &model.params.transitions, &mut back, &mut plain);
+            differs_from_no_handicap |= plain != via_moves;
+        }
+        assert!(differs_from_no_handicap, "the handicap changed no decision");
+    }
+
+    #[test]
     fn damaged_files_are_refused_not_panicked_on() {
         let bytes = NerModel::embedded().unwrap().to_bytes();
         assert!(NerModel::from_bytes(&[]).is_err());
