@@ -132,7 +132,9 @@ impl Learner {
     }
 }
 
-/// Tags as the shipped model decodes them, a sentence at a time.
+/// Tags under weights `w` and transitions `t`, a sentence at a time, as the
+/// shipped model decodes (its O handicap is in the transitions [`dequantize`]
+/// gives; the weights of a training run have none).
 fn decode(w: &[[f32; LANES]], t: &Transitions, p: &Prepared) -> Vec<u8> {
     let mut tags = vec![0u8; p.tags.len()];
     for r in &p.units {
@@ -154,11 +156,12 @@ fn evaluate(w: &[[f32; LANES]], t: &Transitions, set: &[Prepared]) -> Scores {
 /// shrinks by 40 % (to 3.2 MB); cross-validated F1 moves by −0.001.
 const PRUNE: f32 = 300.0;
 
-/// The shipped model's weights back as f32 (to score it exactly as shipped).
+/// The shipped model's weights back as f32, with the transitions it decodes
+/// with (to score it exactly as shipped).
 fn dequantize(p: &ModelParams) -> (Vec<[f32; LANES]>, Transitions) {
     let w = p.weights.iter().map(|r| r.map(|v| v as f32)).collect();
     let mut t = [[0f32; TAGS]; TAGS + 1];
-    for (to, from) in t.iter_mut().zip(&p.transitions) {
+    for (to, from) in t.iter_mut().zip(&p.decoding_transitions()) {
         for (a, &b) in to.iter_mut().zip(from) {
             *a = b as f32;
         }

@@ -66,14 +66,27 @@ pub struct ModelParams {
     pub names: String,
 }
 
+impl ModelParams {
+    /// The transitions Viterbi decodes with: [`OUTSIDE_HANDICAP`] (in the
+    /// quantized units of `scale`) taken off every move into O. Each char is
+    /// entered by exactly one move, so this is the same as lowering every O
+    /// emission, at no cost per char.
+    pub fn decoding_transitions(&self) -> [[i32; TAGS]; TAGS + 1] {
+        let handicap = (OUTSIDE_HANDICAP * self.scale).round() as i32;
+        let mut decoding = self.transitions;
+        for row in decoding.iter_mut() {
+            row[tags::O as usize] = row[tags::O as usize].saturating_sub(handicap);
+        }
+        decoding
+    }
+}
+
 pub struct NerModel {
     params: ModelParams,
     gazetteer: Gazetteer,
     /// The transitions as the confidence of a name needs them.
     odds: confidence::Transitions,
-    /// The transitions as Viterbi needs them: every move into O carries
-    /// [`OUTSIDE_HANDICAP`] (each char is entered by exactly one move, so
-    /// this is the same as lowering every O emission).
+    /// [`ModelParams::decoding_transitions`], worked out once.
     decoding: [[i32; TAGS]; TAGS + 1],
 }
 
@@ -113,11 +126,7 @@ impl NerModel {
         let mut gazetteer = Gazetteer::new(parse_names(&params.names));
         gazetteer.set_char_classes(&params.names);
         let odds = confidence::Transitions::new(&params.transitions, params.scale);
-        let handicap = (OUTSIDE_HANDICAP * params.scale).round() as i32;
-        let mut decoding = params.transitions;
-        for row in decoding.iter_mut() {
-            row[tags::O as usize] = row[tags::O as usize].saturating_sub(handicap);
-        }
+        let decoding = params.decoding_transitions();
         Self { params, gazetteer, odds, decoding }
     }
 
