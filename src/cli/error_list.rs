@@ -9,9 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::train::data::{Scores, Sentence};
-
-const KINDS: [&str; 3] = ["PER", "LOC", "ORG"];
+use super::train::data::{KIND_LABELS, Scores, Sentence, kind_index};
 
 /// Appends the errors of one sentence to `out`: the gold names `predicted`
 /// missed (FN), its wrong names (FP), and the gold names `bare` (the model
@@ -26,7 +24,7 @@ pub fn write_errors(
     let chars: Vec<char> = text.chars().collect();
     let mut line = |label: &str, (span, kind): &(Range<usize>, u8)| {
         let surface: String = chars[span.clone()].iter().collect();
-        out.push_str(&format!("{label}\t{}\t{surface}\t{text}\n", KINDS[*kind as usize % 3]));
+        out.push_str(&format!("{label}\t{}\t{surface}\t{text}\n", KIND_LABELS[*kind as usize % 3]));
     };
     for g in gold.iter().filter(|g| !predicted.contains(g)) {
         line("FN", g);
@@ -53,7 +51,7 @@ pub fn read_scores(list: &str, sentences: &[Sentence]) -> Result<Vec<Scores>, St
         if !matches!(label, "FN" | "FP") {
             continue;
         }
-        let (Some(k), Some(text)) = (KINDS.iter().position(|&x| x == kind), fields.get(3)) else {
+        let (Some(k), Some(text)) = (kind_index(kind).map(usize::from), fields.get(3)) else {
             return Err(format!("line {}: not an error line of `eval ner --errors`: {line}", n + 1));
         };
         let entry = errors.entry(text).or_default();
@@ -73,15 +71,16 @@ pub fn read_scores(list: &str, sentences: &[Sentence]) -> Result<Vec<Scores>, St
         .iter()
         .map(|s| {
             let mut scores = Scores::default();
-            let Some((missed, wrong)) = errors.get(s.text.as_str()) else {
-                scores.add(&s.entities(), &s.entities());
-                return Ok(scores);
-            };
+            let (missed, wrong) = errors.get(s.text.as_str()).copied().unwrap_or_default();
             let n = occurrences[s.text.as_str()];
+            let names = s.entities();
             for k in 0..3 {
-                let gold = s.entities().iter().filter(|e| e.1 as usize == k).count();
+                let gold = names.iter().filter(|e| e.1 as usize == k).count();
                 if missed[k] % n != 0 || wrong[k] % n != 0 || missed[k] / n > gold {
-                    return Err(format!("the list's {} errors do not fit the corpus sentence: {}", KINDS[k], s.text));
+                    return Err(format!(
+                        "the list's {} errors do not fit the corpus sentence: {}",
+                        KIND_LABELS[k], s.text
+                    ));
                 }
                 scores.fn_[k] = missed[k] / n;
                 scores.fp[k] = wrong[k] / n;

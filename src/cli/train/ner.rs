@@ -370,7 +370,7 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
             let (g, q) = (spans(&p.tags), spans(&tags));
             let chars: Vec<char> = s.text.chars().collect();
             let show = |x: &(std::ops::Range<usize>, u8)| {
-                format!("{}/{}", chars[x.0.clone()].iter().collect::<String>(), ["PER", "LOC", "ORG"][x.1 as usize])
+                format!("{}/{}", chars[x.0.clone()].iter().collect::<String>(), data::KIND_LABELS[x.1 as usize])
             };
             for x in g.iter().filter(|x| !q.contains(x)) {
                 let overl = |y: &&(std::ops::Range<usize>, u8)| y.0.start < x.0.end && x.0.start < y.0.end;
@@ -383,12 +383,12 @@ pub fn train(dir: &Path, config: &Config) -> Result<(NerModel, Vec<Scores>), Str
                 } else {
                     "missed"
                 };
-                eprintln!("CAT {} {cat} {}", ["PER", "LOC", "ORG"][x.1 as usize], show(x));
+                eprintln!("CAT {} {cat} {}", data::KIND_LABELS[x.1 as usize], show(x));
             }
             for x in q.iter().filter(|x| !g.contains(x)) {
                 let overl = |y: &&(std::ops::Range<usize>, u8)| y.0.start < x.0.end && x.0.start < y.0.end;
                 if !g.iter().any(|y| overl(&y)) {
-                    eprintln!("CAT {} spurious {}", ["PER", "LOC", "ORG"][x.1 as usize], show(x));
+                    eprintln!("CAT {} spurious {}", data::KIND_LABELS[x.1 as usize], show(x));
                 }
             }
             let missed: Vec<String> = g.iter().filter(|x| !q.contains(x)).map(show).collect();
@@ -417,12 +417,7 @@ const CURATED_LISTS: [(&str, &str); 4] = [
 ];
 
 fn list_of(kind: &str) -> Option<usize> {
-    match kind {
-        "PER" => Some(0),
-        "LOC" => Some(1),
-        "ORG" => Some(2),
-        _ => None,
-    }
+    data::kind_index(kind).map(usize::from)
 }
 
 /// Names of the curated lists (lists 0..3).
