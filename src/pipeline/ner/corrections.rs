@@ -29,7 +29,7 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     places_are_no_persons(text, names);
     drop_numbered_one_char_places(text, names);
     names_meet_phrases_whole(text, names, phrases, gazetteer);
-    drop_generic_bodies(text, names);
+    drop_generic_bodies(text, names, phrases);
 }
 
 /// Words for a kind of body or place, not a name of one (公司, 医院, 党委,
@@ -56,11 +56,15 @@ const GENERIC_PLACES: [&str; 17] = [
 
 /// A model organization or place that is nothing but a word of
 /// [`GENERIC_BODIES`] or [`GENERIC_PLACES`] goes, unless quotes make the word
-/// a short name (在“中心”的引导下).
-fn drop_generic_bodies(text: &str, names: &mut Vec<Entity>) {
+/// a short name (在“中心”的引导下) — and it goes even then when one of the
+/// text's policy `phrases` ends in it: the quotes then point back to the
+/// phrase (“五个中心”… 对每个“中心”建设), not to a body.
+fn drop_generic_bodies(text: &str, names: &mut Vec<Entity>, phrases: &[Span]) {
     names.retain(|n| {
-        let quoted = text[..n.span.start].ends_with('“') && text[n.span.end..].starts_with('”');
         let word = &&text[n.span.clone()];
+        let quoted = text[..n.span.start].ends_with('“')
+            && text[n.span.end..].starts_with('”')
+            && !phrases.iter().any(|p| text.get(p.clone()).is_some_and(|phrase| phrase.ends_with(*word)));
         let generic = match n.kind {
             EntityKind::Organization => GENERIC_BODIES.contains(word),
             EntityKind::Location => GENERIC_PLACES.contains(word),
@@ -550,12 +554,19 @@ mod tests {
             ("上海交通大学", "上海交通大学", true),
         ] {
             let mut names = vec![model(text, word, EntityKind::Organization)];
-            drop_generic_bodies(text, &mut names);
+            drop_generic_bodies(text, &mut names, &[]);
             assert_eq!(names.len(), kept as usize, "{text}");
         }
         let text = "包括图书馆、档案馆";
         let mut names = vec![model(text, "图书馆", EntityKind::Location)];
-        drop_generic_bodies(text, &mut names);
+        drop_generic_bodies(text, &mut names, &[]);
+        assert!(names.is_empty());
+        // Quotes that point back to a policy phrase (五个中心) make no name.
+        let text = "对“五个中心”建设提要求，对每个“中心”建设提出新的目标";
+        let phrase = text.find("五个中心").unwrap();
+        let mut names = vec![model(text, "中心", EntityKind::Organization)];
+        names[0].span = text.rfind("中心").unwrap()..text.rfind("中心").unwrap() + "中心".len();
+        drop_generic_bodies(text, &mut names, &[phrase..phrase + "五个中心".len()]);
         assert!(names.is_empty());
     }
 
