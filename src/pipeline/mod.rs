@@ -159,6 +159,7 @@ impl Annotator {
                 jieba_tokens: jieba_tokens.as_deref().unwrap_or(&segments),
                 listed: &listed,
                 phrases: &phrase_spans,
+                phrase_items: self.policy.items(),
                 bylines: &structure.author_spans,
                 skipped: skipped(options, &junk),
                 reference: options.reference_date,

@@ -5,15 +5,23 @@
 
 use std::sync::LazyLock;
 
-use super::model::gazetteer::{Gazetteer, KNOWN_PERSONS};
+use super::model::gazetteer::{Gazetteer, KNOWN_LISTS, KNOWN_PERSONS};
 use super::rules::text::CharSet;
 use super::{model, surnames};
+use crate::pipeline::policy::PhraseItems;
 use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text and `phrases` its policy
-/// phrases, both sorted by start; `gazetteer` is the model's.
-pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phrases: &[Span], gazetteer: &Gazetteer) {
+/// phrases, both sorted by start, with the items of the lexicon's numbered
+/// formulas; `gazetteer` is the model's.
+pub(super) fn correct(
+    text: &str,
+    names: &mut Vec<Entity>,
+    rules: &[Entity],
+    (phrases, items): (&[Span], &PhraseItems),
+    gazetteer: &Gazetteer,
+) {
     trim_stray_marks(text, names);
     surname_with_suffix(text, names);
     authors_lose_their_verb(text, names);
@@ -30,6 +38,19 @@ pub(super) fn correct(text: &str, names: &mut Vec<Entity>, rules: &[Entity], phr
     drop_numbered_one_char_places(text, names);
     names_meet_phrases_whole(text, names, phrases, gazetteer);
     drop_generic_bodies(text, names, phrases);
+    drop_phrase_items(text, names, items, gazetteer);
+}
+
+/// What a numbered formula stands for is mostly a goal, not a body:
+/// 国际经济中心 and 国际航运中心 of the 五个中心 (提升国际经济中心地位),
+/// which jieba's tagger and the model take for organizations. Items that
+/// are known names stay (嘉定 and 松江 of the 五个新城, 中国共产党), and only
+/// the item as written goes: with a place before it, it can be a real name
+/// (中国国际贸易中心).
+fn drop_phrase_items(text: &str, names: &mut Vec<Entity>, items: &PhraseItems, gazetteer: &Gazetteer) {
+    names.retain(|n| {
+        text.get(n.span.clone()).is_none_or(|name| !items.contains(name) || gazetteer.lists_of(name) & KNOWN_LISTS != 0)
+    });
 }
 
 /// Words for a kind of body or place, not a name of one (公司, 医院, 党委,
@@ -568,6 +589,23 @@ mod tests {
         names[0].span = text.rfind("中心").unwrap()..text.rfind("中心").unwrap() + "中心".len();
         drop_generic_bodies(text, &mut names, &[phrase..phrase + "五个中心".len()]);
         assert!(names.is_empty());
+    }
+
+    #[test]
+    fn an_item_of_a_numbered_formula_is_no_name() {
+        let items: PhraseItems = ["国际经济中心", "国际航运中心", "嘉定"].into_iter().map(Box::from).collect();
+        let text = "提升国际经济中心地位，中国国际贸易中心和国际航运中心，嘉定新城";
+        let mut names = vec![
+            model(text, "国际经济中心", EntityKind::Organization),
+            model(text, "中国国际贸易中心", EntityKind::Organization),
+            model(text, "国际航运中心", EntityKind::Organization),
+            model(text, "嘉定", EntityKind::Location),
+        ];
+        drop_phrase_items(text, &mut names, &items, &Gazetteer::new([("嘉定", 1)]));
+        assert_eq!(
+            shown(text, &names),
+            [("中国国际贸易中心".to_string(), EntityKind::Organization), ("嘉定".to_string(), EntityKind::Location)]
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use model::NerModel;
 
+use super::policy::PhraseItems;
 use super::segment::Segment;
 use super::types::{CivilDate, Entity, EntityKind, Source, Span};
 
@@ -35,6 +36,8 @@ pub struct TextContext<'a> {
     pub listed: &'a [Segment],
     /// The policy phrases found in it.
     pub phrases: &'a [Span],
+    /// What the lexicon's numbered formulas stand for: never a name.
+    pub phrase_items: &'a PhraseItems,
     /// The names in its byline.
     pub bylines: &'a [Span],
     /// Boilerplate left out of the result: the model does not read it.
@@ -59,7 +62,7 @@ impl EntityRecognizer {
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
     /// non-overlapping.
     pub fn recognize(&self, text: &str, context: &TextContext) -> Vec<Entity> {
-        let TextContext { segments, jieba_tokens, listed, phrases, bylines, skipped, reference } = *context;
+        let TextContext { segments, jieba_tokens, listed, phrases, phrase_items, bylines, skipped, reference } = *context;
         let mut found = rules::find(text, reference);
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
         found.extend(listed.iter().filter_map(listed_name));
@@ -69,7 +72,7 @@ impl EntityRecognizer {
         let eponyms = eponyms::find(text, segments);
         let mut names = self.model.predict_outside(text, jieba_tokens, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places) && !eponyms::superseded(e, &eponyms));
-        corrections::correct(text, &mut names, &found, phrases, self.model.gazetteer());
+        corrections::correct(text, &mut names, &found, (phrases, phrase_items), self.model.gazetteer());
         seats::join(text, &mut names, jieba_tokens, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);

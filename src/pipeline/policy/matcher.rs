@@ -23,7 +23,13 @@ pub struct PolicyMatcher {
     scan: PatternScan,
     /// Pattern index → entry index in `lexicon`.
     pattern_entry: Vec<usize>,
+    /// What the numbered formulas stand for (国际经济中心 of 五个中心).
+    items: PhraseItems,
 }
+
+/// The items of the lexicon's numbered formulas: goals and tasks, never a
+/// body or a place, however much they look like one (国际航运中心).
+pub type PhraseItems = rustc_hash::FxHashSet<Box<str>>;
 
 impl PolicyMatcher {
     pub fn new(lexicon: Lexicon) -> Self {
@@ -38,11 +44,22 @@ impl PolicyMatcher {
             }
         }
         let scan = PatternScan::new(&patterns);
-        Self { lexicon, scan, pattern_entry }
+        let items = lexicon
+            .entries()
+            .iter()
+            .filter(|e| e.kind == PhraseKind::Numbered)
+            .flat_map(|e| e.items.iter().map(|item| fold_str(item).into_boxed_str()))
+            .collect();
+        Self { lexicon, scan, pattern_entry, items }
     }
 
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// See [`PhraseItems`]; folded as the cleaned view is.
+    pub fn items(&self) -> &PhraseItems {
+        &self.items
     }
 
     /// Lexicon, request and discovered phrases in `text` (a cleaned view),

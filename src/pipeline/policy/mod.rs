@@ -7,4 +7,4 @@ mod matcher;
 mod scan;
 
 pub use lexicon::{Lexicon, LexiconEntry, LexiconError};
-pub use matcher::{ExtraPhrase, PolicyMatcher};
+pub use matcher::{ExtraPhrase, PhraseItems, PolicyMatcher};
