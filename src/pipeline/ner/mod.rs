@@ -62,7 +62,8 @@ impl EntityRecognizer {
     /// Entities of `text` (a cleaned view), spans into `text`, sorted and
     /// non-overlapping.
     pub fn recognize(&self, text: &str, context: &TextContext) -> Vec<Entity> {
-        let TextContext { segments, jieba_tokens, listed, phrases, phrase_items, bylines, skipped, reference } = *context;
+        let TextContext { segments, jieba_tokens, listed, phrases, phrase_items, bylines, skipped, reference } =
+            *context;
         let mut found = rules::find(text, reference);
         found.extend(bylines.iter().map(|span| byline_person(span.clone())));
         found.extend(listed.iter().filter_map(listed_name));
