@@ -584,10 +584,12 @@ mod tests {
         assert!(names.is_empty());
         // Quotes that point back to a policy phrase (五个中心) make no name.
         let text = "对“五个中心”建设提要求，对每个“中心”建设提出新的目标";
-        let phrase = text.find("五个中心").unwrap();
+        let start = text.find("五个中心").unwrap();
+        let phrases: Vec<Span> = std::iter::once(start..start + "五个中心".len()).collect();
+        let quoted = text.rfind("中心").unwrap();
         let mut names = vec![model(text, "中心", EntityKind::Organization)];
-        names[0].span = text.rfind("中心").unwrap()..text.rfind("中心").unwrap() + "中心".len();
-        drop_generic_bodies(text, &mut names, &[phrase..phrase + "五个中心".len()]);
+        names[0].span = quoted..quoted + "中心".len();
+        drop_generic_bodies(text, &mut names, &phrases);
         assert!(names.is_empty());
     }
 
