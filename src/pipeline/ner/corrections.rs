@@ -13,13 +13,14 @@ use crate::pipeline::types::{Entity, EntityKind, Span};
 
 /// Applies every correction to the model's `names` (sorted, non-overlapping);
 /// `rules` are the rule entities of the same text and `phrases` its policy
-/// phrases, both sorted by start, with the items of the lexicon's numbered
-/// formulas; `gazetteer` is the model's.
+/// phrases, both sorted by start; `items` are the items of the lexicon's
+/// numbered formulas; `gazetteer` is the model's.
 pub(super) fn correct(
     text: &str,
     names: &mut Vec<Entity>,
     rules: &[Entity],
-    (phrases, items): (&[Span], &PhraseItems),
+    phrases: &[Span],
+    items: &PhraseItems,
     gazetteer: &Gazetteer,
 ) {
     trim_stray_marks(text, names);

@@ -36,7 +36,8 @@ pub struct TextContext<'a> {
     pub listed: &'a [Segment],
     /// The policy phrases found in it.
     pub phrases: &'a [Span],
-    /// What the lexicon's numbered formulas stand for: never a name.
+    /// What the lexicon's numbered formulas stand for: no name unless a
+    /// known one (see `corrections::drop_phrase_items`).
     pub phrase_items: &'a PhraseItems,
     /// The names in its byline.
     pub bylines: &'a [Span],
@@ -73,7 +74,7 @@ impl EntityRecognizer {
         let eponyms = eponyms::find(text, segments);
         let mut names = self.model.predict_outside(text, jieba_tokens, skipped);
         names.retain(|e| !abbreviations::superseded(text, e, &places) && !eponyms::superseded(e, &eponyms));
-        corrections::correct(text, &mut names, &found, (phrases, phrase_items), self.model.gazetteer());
+        corrections::correct(text, &mut names, &found, phrases, phrase_items, self.model.gazetteer());
         seats::join(text, &mut names, jieba_tokens, self.model.gazetteer());
         settle_bodies(text, &mut found, &mut names);
         found.extend(names);

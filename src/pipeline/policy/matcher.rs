@@ -27,8 +27,8 @@ pub struct PolicyMatcher {
     items: PhraseItems,
 }
 
-/// The items of the lexicon's numbered formulas: goals and tasks, never a
-/// body or a place, however much they look like one (国际航运中心).
+/// The items of the lexicon's numbered formulas: mostly goals and tasks that
+/// look like a body (国际航运中心), a few real names (嘉定 of the 五个新城).
 pub type PhraseItems = rustc_hash::FxHashSet<Box<str>>;
 
 impl PolicyMatcher {

@@ -17,7 +17,7 @@ pub const JIEBA_LISTS: u8 = 0b111_000;
 /// The bit of the known persons' list in [`Gazetteer::lists_of`].
 pub const KNOWN_PERSONS: u8 = 0b000_001;
 /// The bits of the known PER/LOC/ORG lists in [`Gazetteer::lists_of`].
-pub const KNOWN_LISTS: u8 = 0b000_111;
+pub const KNOWN_LISTS: u8 = JIEBA_LISTS >> 3;
 /// Names are 2 to `MAX_CHARS` chars long.
 pub const MAX_CHARS: usize = 16;
 const CONTINUES: u8 = 1 << 7;
