@@ -40,12 +40,29 @@ pub(super) fn add_months(year: i32, month: u32, months: i32) -> (i32, u32) {
 /// ISO 8601 week of `d`: (week-numbering year, week 1–53).
 pub(super) fn iso_week(d: CivilDate) -> (i32, u32) {
     let days = to_days(d);
-    // 1970-01-01 was a Thursday; ISO weekday 1 = Monday.
-    let weekday = (days + 3).rem_euclid(7) + 1;
-    let thursday = from_days(days - weekday + 4);
+    let thursday = from_days(days - i64::from(weekday(d)) + 4);
     let jan1 = to_days(CivilDate { year: thursday.year, month: 1, day: 1 });
     let week = (to_days(thursday) - jan1) / 7 + 1;
     (thursday.year, week as u32)
+}
+
+/// ISO weekday of `d`: 1 Monday to 7 Sunday.
+pub(super) fn weekday(d: CivilDate) -> u32 {
+    // 1970-01-01 was a Thursday.
+    ((to_days(d) + 3).rem_euclid(7) + 1) as u32
+}
+
+/// The date with day of month `day` nearest to `reference`: in its month, the
+/// month before or the month after (31日 read on 2025-08-02 is 2025-07-31).
+/// Ties go to the earlier date: news reports more than it announces.
+pub(super) fn nearest_with_day(reference: CivilDate, day: u32) -> Option<CivilDate> {
+    let here = to_days(reference);
+    [-1, 0, 1]
+        .into_iter()
+        .map(|k| add_months(reference.year, reference.month, k))
+        .filter(|&(year, month)| day_fits(Some(year), month, day))
+        .map(|(year, month)| CivilDate { year, month, day })
+        .min_by_key(|d| (to_days(*d) - here).abs())
 }
 
 /// True if the day exists in that month (any year when the year is unknown:
@@ -81,5 +98,20 @@ mod tests {
         assert_eq!(iso_week(d(2021, 1, 1)), (2020, 53));
         assert_eq!(iso_week(d(2024, 12, 30)), (2025, 1));
         assert!(day_fits(None, 2, 29) && !day_fits(Some(2025), 2, 29) && !day_fits(None, 13, 1));
+    }
+
+    #[test]
+    fn finds_weekdays_and_the_nearest_day_of_a_month() {
+        assert_eq!(weekday(d(2025, 7, 27)), 7);
+        assert_eq!(weekday(d(2025, 7, 21)), 1);
+        assert_eq!(weekday(d(1970, 1, 1)), 4);
+        assert_eq!(nearest_with_day(d(2025, 7, 27), 12), Some(d(2025, 7, 12)));
+        assert_eq!(nearest_with_day(d(2025, 8, 2), 31), Some(d(2025, 7, 31)));
+        assert_eq!(nearest_with_day(d(2025, 1, 30), 2), Some(d(2025, 2, 2)));
+        assert_eq!(nearest_with_day(d(2025, 12, 31), 1), Some(d(2026, 1, 1)));
+        // Ties go back: 15 days either way.
+        assert_eq!(nearest_with_day(d(2025, 7, 1), 16), Some(d(2025, 6, 16)));
+        // 31日 fits neither June nor, from 2025-06-15, a nearer month than May or July.
+        assert_eq!(nearest_with_day(d(2025, 6, 15), 31), Some(d(2025, 5, 31)));
     }
 }

@@ -1,5 +1,6 @@
 //! DATE and TIME: absolute dates (2025年7月7日, 2025-07-27, 二〇二五年, 七月七日),
-//! relative ones (今天, 去年, 本月15日, 上世纪90年代), clock times (21:56:43,
+//! relative ones (今天, 去年, 本月15日, 上世纪90年代), days of the month alone
+//! (北京12日电), days of the week (星期三, 本周五), clock times (21:56:43,
 //! 下午3点30分) and parts of the day (上午, 晚上).
 //!
 //! The scan is reference-free: it records what is written (`Year::Rel(-1)` for
@@ -16,7 +17,7 @@ use std::sync::LazyLock;
 
 use super::calendar;
 use super::numerals::{
-    MAX_NUMERAL_CHARS, cn_run_end, is_cn_numeral, parse_cn_digit_string, parse_cn_integer, small_int_at,
+    MAX_NUMERAL_CHARS, cn_digit, cn_run_end, is_cn_numeral, parse_cn_digit_string, parse_cn_integer, small_int_at,
 };
 use super::text::{
     CharSet, alone_on_line, ascii_digits_end, free_on_left, is_han, next_char, prev_char, rest, word_at,
@@ -54,6 +55,13 @@ pub(super) enum DateValue {
     Century(i32),
     /// 上世纪 (-1), 本世纪 (0).
     RelCentury(i32),
+    /// A day of the month with no month written (新华社北京12日电, 3日至5日):
+    /// the reference's month, or the one before or after when that puts the
+    /// day nearer the reference.
+    Day(u32),
+    /// A day of the week, 1 Monday to 7 Sunday: 本周五 (`weeks` 0), 上周六
+    /// (-1); 星期三 alone (None) names no week.
+    Weekday { weeks: Option<i64>, day: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +143,8 @@ fn date_confidence(d: DateValue) -> f32 {
         DateValue::Calendar { year: Year::Abs(_), month: Some(_), day: Some(_) } => 0.97,
         DateValue::Calendar { year: Year::Abs(_), .. } => 0.93,
         DateValue::Calendar { .. } => 0.9,
+        // A bare day or weekday is the likeliest to be something else.
+        DateValue::Day(_) | DateValue::Weekday { .. } => 0.8,
         _ => 0.85,
     }
 }
@@ -188,6 +198,20 @@ fn normalize_date(d: DateValue, reference: Option<CivilDate>) -> Option<String> 
         }
         DateValue::Century(c) => Some(format!("{c:02}")),
         DateValue::RelCentury(k) => reference.map(|r| format!("{:02}", r.year.div_euclid(100) + k)),
+        DateValue::Day(day) => Some(match reference.and_then(|r| calendar::nearest_with_day(r, day)) {
+            Some(d) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+            None => format!("---{day:02}"),
+        }),
+        // ISO 8601 week dates: the date itself once the week is known, else
+        // the truncated `-W-5` (day 5 of a week not given).
+        DateValue::Weekday { weeks: Some(k), day } => Some(match reference {
+            Some(r) => {
+                let d = calendar::add_days(r, 7 * k + i64::from(day) - i64::from(calendar::weekday(r)));
+                format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+            }
+            None => format!("-W-{day}"),
+        }),
+        DateValue::Weekday { weeks: None, day } => Some(format!("-W-{day}")),
     }
 }
 
@@ -235,7 +259,17 @@ const PERIODS: [(&str, Period, bool); 15] = [
 const REL_YEARS: [(&str, i32); 4] = [("今年", 0), ("去年", -1), ("明年", 1), ("前年", -2)];
 const REL_DAYS: [(&str, i64); 6] = [("今天", 0), ("昨天", -1), ("明天", 1), ("今日", 0), ("昨日", -1), ("明日", 1)];
 const REL_MONTHS: [(&str, i32); 5] = [("上个月", -1), ("下个月", 1), ("本月", 0), ("上月", -1), ("下月", 1)];
-const REL_WEEKS: [(&str, i64); 3] = [("本周", 0), ("上周", -1), ("下周", 1)];
+const REL_WEEKS: [(&str, i64); 4] = [("本周", 0), ("这周", 0), ("上周", -1), ("下周", 1)];
+/// Words for "week" before a day's numeral (星期三, 周五, 礼拜天).
+const WEEK_WORDS: [&str; 3] = ["星期", "礼拜", "周"];
+/// After a week word, these begin another word: 周一次 (一周一次), 下周一起
+/// ("together next week"), 周一个月.
+const NOT_AFTER_WEEKDAY: &str = "次起个遍";
+/// Before a bare day these make it a count of days: 近3日, 共13日, 为期5日.
+const BEFORE_DAY_COUNT: &str = "近连续共期为仅约逾超满每隔达余前后第数";
+/// After a bare day these make it a count or another word: 15日内, 3日游,
+/// 7日年化, 30日均线, 1日元, 3日后.
+const AFTER_DAY_COUNT: &str = "内游年均元后前间线以之";
 const REL_CENTURIES: [(&str, i32); 3] = [("上个世纪", -1), ("上世纪", -1), ("本世纪", 0)];
 
 /// What may follow a year (2025年底, 今年上半年, 2025年度). Longest first.
@@ -255,6 +289,7 @@ static TRIGGERS: LazyLock<CharSet> = LazyLock::new(|| {
         .chain(REL_MONTHS.iter().map(|(w, _)| *w))
         .chain(REL_WEEKS.iter().map(|(w, _)| *w))
         .chain(REL_CENTURIES.iter().map(|(w, _)| *w))
+        .chain(WEEK_WORDS)
         .chain(PERIODS.iter().map(|(w, _, _)| *w));
     CharSet::new(
         ('0'..='9').chain("零〇一二两三四五六七八九十百千万亿".chars()).chain(words.filter_map(|w| w.chars().next())),
@@ -281,8 +316,10 @@ impl Scanner<'_> {
                 if before.is_some_and(|p| p.is_ascii_digit()) { None } else { self.at_arabic(i) }
             } else if is_cn_numeral(c) {
                 if before.is_some_and(is_cn_numeral) { None } else { self.at_chinese(i) }
-            } else if matches!(c, '今' | '去' | '明' | '前' | '昨' | '本' | '上' | '下') {
+            } else if matches!(c, '今' | '去' | '明' | '前' | '昨' | '本' | '上' | '下' | '这') {
                 self.at_relative(i)
+            } else if matches!(c, '星' | '礼' | '周') {
+                self.at_weekday(i)
             } else {
                 None
             };
@@ -342,7 +379,7 @@ impl Scanner<'_> {
             return self.month_day(at, Year::Unknown);
         }
         if after.starts_with(['日', '号']) && n <= 2 {
-            return self.joined_day(at, end, value);
+            return self.joined_day(at, end, value).or_else(|| self.bare_day(at, end, value));
         }
         if after.starts_with(['时', '点']) && n <= 2 {
             return self.hour(at, at, None);
@@ -389,6 +426,13 @@ impl Scanner<'_> {
             };
             return if ok_before { self.month_day(at, Year::Unknown) } else { None };
         }
+        // 二十二日 alone; one numeral (一日, 三日) is mostly a count or a
+        // saying (一日千里), so only in a dateline (五日电).
+        if after.starts_with('日') && (run.chars().count() > 1 || rest(text, end + '日'.len_utf8()).starts_with('电'))
+        {
+            let day = parse_cn_integer(run)? as u32;
+            return self.bare_day(at, end, day);
+        }
         self.hour(at, at, None)
     }
 
@@ -425,6 +469,9 @@ impl Scanner<'_> {
         for (word, k) in REL_WEEKS {
             if tail.starts_with(word) {
                 let end = at + word.len();
+                if let Some((day, e)) = weekday_at(text, end, false) {
+                    return self.date(at..e, DateValue::Weekday { weeks: Some(k), day });
+                }
                 // 上周期, 本周年: other words.
                 if matches!(next_char(text, end), Some('期' | '年' | '边' | '围' | '转')) {
                     return None;
@@ -433,6 +480,22 @@ impl Scanner<'_> {
             }
         }
         None
+    }
+
+    /// 星期三, 周五, 礼拜天 with no week before them (本周五 is a relative
+    /// word's). Not after a numeral or 每 (一周一次, 每周一: a count, a habit).
+    fn at_weekday(&mut self, at: usize) -> Option<usize> {
+        let text = self.text;
+        let after_count = |p: char| is_cn_numeral(p) || p.is_ascii_digit() || "每隔逢双单".contains(p);
+        // …but 周六周日 and 星期六星期日 name two days.
+        let after_weekday = || text[..at].chars().rev().nth(1).is_some_and(|w| matches!(w, '周' | '期' | '拜'));
+        if prev_char(text, at).is_some_and(after_count) && !after_weekday() {
+            return None;
+        }
+        let tail = rest(text, at);
+        let word = WEEK_WORDS.iter().find(|w| tail.starts_with(**w))?;
+        let (day, end) = weekday_at(text, at + word.len(), *word != "周")?;
+        self.date(at..end, DateValue::Weekday { weeks: None, day })
     }
 
     /// 上午, 下午3点30分, 晚上8点半.
@@ -545,10 +608,26 @@ impl Scanner<'_> {
             Value::Date(DateValue::RelMonth { months, day: Some(_) }) => {
                 Some(DateValue::RelMonth { months, day: Some(day) })
             }
+            Value::Date(DateValue::Day(_)) => Some(DateValue::Day(day)),
             _ => None,
         }?;
         let end = digits_end + '日'.len_utf8();
         self.date(at..end, value)
+    }
+
+    /// A day of the month alone (北京12日电, 于12日召开), whose digits or
+    /// numerals end at `digits_end`. Not a count of days (近3日, 15日内,
+    /// 3日游): those are no dates.
+    fn bare_day(&mut self, at: usize, digits_end: usize, day: u32) -> Option<usize> {
+        let text = self.text;
+        let end = word_at(text, digits_end, "日")?;
+        // After 月 the month and day did not make a date (2月30日).
+        let count_before = prev_char(text, at).is_some_and(|p| p == '月' || BEFORE_DAY_COUNT.contains(p));
+        let count_after = next_char(text, end).is_some_and(|n| AFTER_DAY_COUNT.contains(n));
+        if !(1..=31).contains(&day) || count_before || count_after || !free_on_left(text, at) {
+            return None;
+        }
+        self.date(at..end, DateValue::Day(day))
     }
 
     /// 2025-07-27, 2026/03/11, 2025.07.27 (four-digit year first).
@@ -701,6 +780,23 @@ fn relative_word_stands_alone(text: &str, at: usize) -> bool {
     !ends_word_before && !starts_word_after
 }
 
+/// The day of the week written at `at`, right after a week word (三 in
+/// 星期三, 五 in 本周五): 1 Monday to 7 Sunday, and where it ends. 天 for
+/// Sunday only after 星期 and 礼拜 (`long_word`): 周天 is another word.
+fn weekday_at(text: &str, at: usize, long_word: bool) -> Option<(u32, usize)> {
+    let c = next_char(text, at)?;
+    let day = match c {
+        '天' if long_word => 7,
+        '日' => 7,
+        _ => cn_digit(c).filter(|d| (1..=6).contains(d))?,
+    };
+    let end = at + c.len_utf8();
+    if next_char(text, end).is_some_and(|n| NOT_AFTER_WEEKDAY.contains(n)) {
+        return None;
+    }
+    Some((day, end))
+}
+
 /// `:MM[:SS]` after an hour that ends at `hour_end`.
 fn read_clock(text: &str, hour_end: usize, hour: u32) -> Option<(Clock, usize)> {
     let bytes = text.as_bytes();
@@ -850,6 +946,43 @@ mod tests {
     }
 
     #[test]
+    fn days_of_the_month_alone() {
+        check("新华社北京12日电", Some(REF), "12日", Some("2025-07-12"));
+        check("新华社北京12日电", None, "12日", Some("---12"));
+        check("会议于31日召开", Some(CivilDate { year: 2025, month: 8, day: 2 }), "31日", Some("2025-07-31"));
+        check("中国石油总公司二十二日正式接管", Some(REF), "二十二日", Some("2025-07-22"));
+        check("新华社东京五日电", Some(REF), "五日", Some("2025-08-05"));
+        check("自15日起施行", Some(REF), "15日", Some("2025-07-15"));
+        // Read on 2025-07-27, the 3rd to the 5th are next month's.
+        let found = run("3日至5日，代表团访问上海", Some(REF));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1], ("5日".into(), EntityKind::Date, Some("2025-08-05".into())));
+        // With a time after it, one DATE.
+        let found = run("12日上午10时开幕", Some(REF));
+        assert_eq!(found, [("12日上午10时".into(), EntityKind::Date, Some("2025-07-12T10:00".into()))]);
+    }
+
+    #[test]
+    fn days_of_the_week() {
+        check("星期三上午", None, "星期三上午", Some("-W-3"));
+        check("周日晚间发布", Some(REF), "周日晚间", Some("-W-7"));
+        check("礼拜天", None, "礼拜天", Some("-W-7"));
+        // REF is Sunday 2025-07-27, in the week of 07-21 to 07-27.
+        check("本周五下午召开", Some(REF), "本周五下午", Some("2025-07-25"));
+        check("上周六，他来到浦东", Some(REF), "上周六", Some("2025-07-19"));
+        check("下周一", Some(REF), "下周一", Some("2025-07-28"));
+        check("这周三", Some(REF), "这周三", Some("2025-07-23"));
+        check("下周一", None, "下周一", Some("-W-1"));
+        let found = run("12日（周四）", Some(REF));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[1], ("周四".into(), EntityKind::Date, Some("-W-4".into())));
+        let found = run("周六周日照常营业", None);
+        assert_eq!(found.len(), 2, "{found:?}");
+        // 下周一起: "together next week"; the week stays a date.
+        check("下周一起去", Some(REF), "下周", Some("2025-W31"));
+    }
+
+    #[test]
     fn what_is_not_a_date_or_time() {
         for text in [
             "三年行动计划",
@@ -881,6 +1014,19 @@ mod tests {
             "如今年轻人",
             "过去年代",
             "提前年度",
+            "一周一次",
+            "每周一例会",
+            "四周一片寂静",
+            "两周一个",
+            "周天运转",
+            "15日内办结",
+            "近7日",
+            "3日游",
+            "7日年化收益率",
+            "30日均线",
+            "为期5日",
+            "一日千里",
+            "十日谈",
         ] {
             assert!(run(text, Some(REF)).is_empty(), "{text}: {:?}", run(text, Some(REF)));
         }

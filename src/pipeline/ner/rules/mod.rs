@@ -41,7 +41,10 @@ pub fn find(text: &str, reference: Option<CivilDate>) -> Vec<Entity> {
     let reference = reference.or_else(|| dates::document_date(&dated));
 
     let mut hard = titles::find(text);
-    hard.extend(dates::to_entities(dated, reference));
+    // A title holds what is written inside it, a newspaper's name too: 星期日
+    // in 《星期日电讯报》 is no date.
+    let titles = Walls::new(hard.iter().map(|e| e.span.clone()));
+    hard.extend(dates::to_entities(dated, reference).into_iter().filter(|d| !titles.overlaps(&d.span)));
     let mut found = resolve(hard);
 
     let walls = Walls::new(found.iter().map(|e| e.span.clone()));

@@ -117,6 +117,21 @@ fn relative_dates_resolve_against_each_articles_own_date() {
 }
 
 #[test]
+fn a_title_holds_the_dates_written_inside_it() {
+    let text = "《星期日电讯报》报道，《2025年政府工作报告》提出，新华社北京12日电";
+    let entities = find(text, None);
+    let shown: Vec<(&str, EntityKind)> = entities.iter().map(|e| (surface(text, e), e.kind)).collect();
+    assert_eq!(
+        shown,
+        [
+            ("星期日电讯报", EntityKind::Organization),
+            ("《2025年政府工作报告》", EntityKind::Document),
+            ("12日", EntityKind::Date)
+        ]
+    );
+}
+
+#[test]
 fn fixture_entities_of_every_kind() {
     let text = cleaned("002");
     let entities = find(&text, None);
@@ -333,6 +348,13 @@ fn random_strings_of_tricky_pieces_never_panic() {
         "上午",
         "下午",
         "上世纪",
+        "周",
+        "星期",
+        "礼拜",
+        "本周",
+        "天",
+        "电",
+        "内",
         "年代",
         "世纪",
         "的",
