@@ -52,6 +52,8 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::new();
     // The end of the previous head: a name never runs into it (会议会议, 进博会|虹桥论坛).
     let mut floor = 0;
+    // The previous head's name, an event's or an institution's (全国人民代表大会).
+    let mut previous: Option<Span> = None;
     // The head is the END of a name: of 安全会议 it is 会议, not the 全会 that starts earlier.
     for (head, id) in lexicon::latest_ending(candidates) {
         let word = ev.heads.word(id);
@@ -60,7 +62,19 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
         let start = strip_leading_year(text, extend_plenums(text, start, word), head.start).max(floor);
         // 开座谈会 is "holds a meeting": what stands before 开 holds it (北大开座谈会).
         let start = if prev_char(text, head.start) == Some('开') { head.start } else { start };
+        // A numbered session right after its congress or committee is one
+        // event: 第十四届全国人民代表大会|第三次会议.
+        let start = match previous.take() {
+            Some(p) if p.end == start && starts_with_ordinal(&text[start..head.start]) => {
+                if out.last().is_some_and(|e| e.span == p) {
+                    out.pop();
+                }
+                p.start
+            }
+            _ => start,
+        };
         floor = head.end;
+        previous = (start < head.start).then(|| start..head.end);
         let named = ev.names.contains(&word);
         // One char cut from a longer word by a stop char (维也|纳会议) is no name.
         let torn = text[start..head.start].chars().count() == 1 && prev_char(text, start).is_some_and(is_han);
@@ -118,6 +132,14 @@ fn extend_plenums(text: &str, start: usize, head: &str) -> usize {
         };
         start = prefix;
     }
+}
+
+/// 第三次…, 三次…, 第十四届…: a name that begins with its number.
+fn starts_with_ordinal(name: &str) -> bool {
+    let numbered = name.strip_prefix('第').unwrap_or(name);
+    let digits = numbered.chars().take_while(|c| is_cn_numeral(*c) || c.is_ascii_digit()).count();
+    let after = numbered.chars().nth(digits);
+    digits > 0 && (numbered.len() < name.len() || matches!(after, Some('次' | '届')))
 }
 
 /// 2025部市共建…: a year in digits written before the name is a date, not part of it.
@@ -217,6 +239,10 @@ mod tests {
             ("表达了出征亚运会不辱使命的决心", "亚运会"),
             ("今年12月，维也纳会议应就这些问题进行深入讨论", "维也纳会议"),
             ("他们在信中还要求加的夫会议制定出工作日程", "加的夫会议"),
+            // A numbered session right after its congress or committee.
+            ("上海市第十六届人民代表大会第三次会议开幕", "上海市第十六届人民代表大会第三次会议"),
+            ("。第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会第三次会议"),
+            ("。中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会第三次会议"),
         ] {
             assert_eq!(run(text), [want], "{text}");
         }
@@ -234,6 +260,13 @@ mod tests {
         let found: Vec<_> =
             find(text, &Walls::new(std::iter::once(0..6))).into_iter().map(|e| text[e.span].to_string()).collect();
         assert_eq!(found, ["全国两会"]);
+    }
+
+    #[test]
+    fn meetings_side_by_side_stay_apart() {
+        assert_eq!(run("进博会虹桥论坛"), ["进博会", "虹桥论坛"]);
+        assert_eq!(run("世界人工智能大会青年论坛"), ["世界人工智能大会", "青年论坛"]);
+        assert_eq!(run("中央经济工作会议、第三次全国国土调查会议"), ["中央经济工作会议", "第三次全国国土调查会议"]);
     }
 
     #[test]

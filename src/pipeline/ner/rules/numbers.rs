@@ -17,7 +17,7 @@ use super::numerals::{
     MAX_NUMERAL_CHARS, arabic_digits, arabic_run_end, cn_digit, cn_run_end, decimal, is_cn_numeral, parse_cn,
     power_of_ten,
 };
-use super::text::{CharSet, free_on_left, free_on_right, is_han, next_char, prev_char, rest};
+use super::text::{CharSet, ascii_digits_end, free_on_left, free_on_right, is_han, next_char, prev_char, rest};
 use crate::pipeline::types::{Entity, EntityKind, NumericValue, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,10 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
         out.push(entity(i, amount.end, EntityKind::Percent, value, "%", 0.95));
         return Some(amount.end);
     }
+    if let Some((value, end)) = share_at(text, i) {
+        out.push(entity(i, end, EntityKind::Percent, value, "%", 0.9));
+        return Some(end);
+    }
     if let Some(&(_, code)) = CURRENCY_SIGNS.iter().find(|(s, _)| *s == c) {
         let start = i + c.len_utf8();
         if next_char(text, start).is_some_and(|d| d.is_ascii_digit()) {
@@ -154,6 +158,43 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
         }
         None => Some(run_end.max(amount.end)),
     }
+}
+
+/// A share written as a fraction or in tenths, as a percentage: 四分之一 →
+/// 25, 三分之二 → 66.7; 三成 → 30, 两成多, 七成以上. 成 after a
+/// numeral also begins words (两成员国), so tenths stand before
+/// no other Han char than 以 (以上), 多, 左 (左右) and 的.
+fn share_at(text: &str, i: usize) -> Option<(f64, usize)> {
+    let (whole, end) = plain_number_at(text, i)?;
+    if let Some(after) = rest(text, end).strip_prefix("分之") {
+        let part_at = text.len() - after.len();
+        let (part, part_end) = plain_number_at(text, part_at)?;
+        return (whole >= 2.0 && part > 0.0 && part <= whole).then(|| (part / whole * 100.0, part_end));
+    }
+    let end = end + rest(text, end).strip_prefix('成').map(|_| '成'.len_utf8())?;
+    let next = next_char(text, end);
+    let word_goes_on = next.is_some_and(|c| is_han(c) && !"以多左的".contains(c));
+    // 一成 ends given names too often (穗积一成, 李一成) to be read alone.
+    let tenths = (2.0..=10.0).contains(&whole) && whole.fract() == 0.0;
+    (tenths && !word_goes_on && free_on_left(text, i)).then_some((whole * 10.0, end))
+}
+
+/// A small number with no magnitude at `i`: Arabic digits or a Chinese
+/// numeral (一 and 两 included), and where it ends.
+fn plain_number_at(text: &str, i: usize) -> Option<(f64, usize)> {
+    let first = next_char(text, i)?;
+    let end = if first.is_ascii_digit() {
+        ascii_digits_end(text, i)
+    } else {
+        let end = cn_run_end(text, i);
+        if end == i || text[i..end].contains('点') {
+            return None;
+        }
+        end
+    };
+    let run = &text[i..end];
+    let value = if first.is_ascii_digit() { run.parse::<f64>().ok()? } else { parse_cn(run)? };
+    (end - i <= 12).then_some((value, end))
 }
 
 /// The amount written at `i`: digits, magnitudes, 多/余.
@@ -357,6 +398,19 @@ mod tests {
         check("百分之5", "百分之5", EntityKind::Percent, 5.0, "%");
         check("百分之零点五", "百分之零点五", EntityKind::Percent, 0.5, "%");
         check("下降三个百分点", "三个百分点", EntityKind::Percent, 3.0, "percentage_point");
+    }
+
+    #[test]
+    fn shares_as_fractions_and_tenths() {
+        check("约占全国的四分之一", "四分之一", EntityKind::Percent, 25.0, "%");
+        check("超过三分之二的代表", "三分之二", EntityKind::Percent, 2.0 / 3.0 * 100.0, "%");
+        check("同比下降三成", "三成", EntityKind::Percent, 30.0, "%");
+        check("七成以上", "七成", EntityKind::Percent, 70.0, "%");
+        check("有3成的企业", "3成", EntityKind::Percent, 30.0, "%");
+        for text in ["一成不变", "两成员国", "五分之六", "十分重要", "三分钟", "穗积一成，现任"]
+        {
+            assert!(run(text).iter().all(|f| f.1 != EntityKind::Percent), "{text}: {:?}", run(text));
+        }
     }
 
     #[test]

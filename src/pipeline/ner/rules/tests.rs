@@ -355,6 +355,8 @@ fn random_strings_of_tricky_pieces_never_panic() {
         "天",
         "电",
         "内",
+        "成",
+        "分之",
         "年代",
         "世纪",
         "的",
