@@ -74,7 +74,7 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
             _ => start,
         };
         floor = head.end;
-        previous = (start < head.start).then(|| start..head.end);
+        previous = (start < head.start).then_some(start..head.end);
         let named = ev.names.contains(&word);
         // One char cut from a longer word by a stop char (维也|纳会议) is no name.
         let torn = text[start..head.start].chars().count() == 1 && prev_char(text, start).is_some_and(is_han);
