@@ -316,7 +316,9 @@ impl Scanner<'_> {
                 if before.is_some_and(|p| p.is_ascii_digit()) { None } else { self.at_arabic(i) }
             } else if is_cn_numeral(c) {
                 if before.is_some_and(is_cn_numeral) { None } else { self.at_chinese(i) }
-            } else if matches!(c, '今' | '去' | '明' | '前' | '昨' | '本' | '上' | '下' | '这') {
+            } else if matches!(c, '今' | '去' | '明' | '前' | '昨' | '本' | '上' | '下')
+                || (c == '这' && rest(text, i).starts_with("这周"))
+            {
                 self.at_relative(i)
             } else if matches!(c, '星' | '礼' | '周') {
                 self.at_weekday(i)

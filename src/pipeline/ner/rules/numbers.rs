@@ -165,6 +165,10 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
 /// numeral also begins words (两成员国), so tenths stand before
 /// no other Han char than 以 (以上), 多, 左 (左右) and 的.
 fn share_at(text: &str, i: usize) -> Option<(f64, usize)> {
+    let run_end = if text.as_bytes()[i].is_ascii_digit() { ascii_digits_end(text, i) } else { cn_run_end(text, i) };
+    if !matches!(next_char(text, run_end), Some('分' | '成')) {
+        return None;
+    }
     let (whole, end) = plain_number_at(text, i)?;
     if let Some(after) = rest(text, end).strip_prefix("分之") {
         let part_at = text.len() - after.len();
