@@ -118,10 +118,12 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
     // 百分之十二点五, 千分之三.
     let per = ["百分之", "千分之"].into_iter().find(|p| rest(text, i).starts_with(p));
     if let Some(per) = per {
-        let amount = amount_at(text, i + per.len())?;
-        let value = if per == "千分之" { amount.value / 10.0 } else { amount.value };
-        out.push(entity(i, amount.end, EntityKind::Percent, value, "%", 0.95));
-        return Some(amount.end);
+        // 百分之十, 百分之一: after 百分之 a lone 十 or 一 is the amount too.
+        let at = i + per.len();
+        let (value, end) = amount_at(text, at).map(|a| (a.value, a.end)).or_else(|| plain_number_at(text, at))?;
+        let value = if per == "千分之" { value / 10.0 } else { value };
+        out.push(entity(i, end, EntityKind::Percent, value, "%", 0.95));
+        return Some(end);
     }
     if let Some((value, end)) = share_at(text, i) {
         out.push(entity(i, end, EntityKind::Percent, value, "%", 0.9));
@@ -131,8 +133,11 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
         let start = i + c.len_utf8();
         if next_char(text, start).is_some_and(|d| d.is_ascii_digit()) {
             let amount = amount_at(text, start)?;
-            out.push(entity(i, amount.end, EntityKind::Money, amount.value, code, 0.95));
-            return Some(amount.end);
+            // ￥500万元: the unit written after the sign's amount is part of it.
+            let yuan = code == "CNY" && next_char(text, amount.end) == Some('元');
+            let end = if yuan { amount.end + '元'.len_utf8() } else { amount.end };
+            out.push(entity(i, end, EntityKind::Money, amount.value, code, 0.95));
+            return Some(end);
         }
         return None;
     }
@@ -389,6 +394,7 @@ mod tests {
         check("三千万元", "三千万元", EntityKind::Money, 3e7, "CNY");
         check("达到1,000亿元", "1,000亿元", EntityKind::Money, 1e11, "CNY");
         check("价格¥300起", "¥300", EntityKind::Money, 300.0, "CNY");
+        check("投资￥500万元", "￥500万元", EntityKind::Money, 5e6, "CNY");
         check("5元", "5元", EntityKind::Money, 5.0, "CNY");
         check("20亿欧元", "20亿欧元", EntityKind::Money, 2e9, "EUR");
     }
@@ -401,6 +407,9 @@ mod tests {
         check("摧毁超80%重要设施", "80%", EntityKind::Percent, 80.0, "%");
         check("百分之5", "百分之5", EntityKind::Percent, 5.0, "%");
         check("百分之零点五", "百分之零点五", EntityKind::Percent, 0.5, "%");
+        check("年均增长百分之十以上", "百分之十", EntityKind::Percent, 10.0, "%");
+        check("百分之一", "百分之一", EntityKind::Percent, 1.0, "%");
+        check("千分之三", "千分之三", EntityKind::Percent, 0.3, "%");
         check("下降三个百分点", "三个百分点", EntityKind::Percent, 3.0, "percentage_point");
     }
 
