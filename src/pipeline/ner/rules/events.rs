@@ -52,8 +52,9 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
     let mut out: Vec<Entity> = Vec::new();
     // The end of the previous head: a name never runs into it (会议会议, 进博会|虹桥论坛).
     let mut floor = 0;
-    // The previous head's name, an event's or an institution's (全国人民代表大会).
-    let mut previous: Option<Span> = None;
+    // The previous head's name, an event's or an institution's (全国人民代表大会),
+    // and whether it is an institution's.
+    let mut previous: Option<(Span, bool)> = None;
     // The head is the END of a name: of 安全会议 it is 会议, not the 全会 that starts earlier.
     for (head, id) in lexicon::latest_ending(candidates) {
         let word = ev.heads.word(id);
@@ -62,10 +63,15 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
         let start = strip_leading_year(text, extend_plenums(text, start, word), head.start).max(floor);
         // 开座谈会 is "holds a meeting": what stands before 开 holds it (北大开座谈会).
         let start = if prev_char(text, head.start) == Some('开') { head.start } else { start };
-        // A numbered session right after its congress or committee is one
-        // event: 第十四届全国人民代表大会|第三次会议.
+        // A numbered session right after its congress or committee, or a
+        // bare head right after a body named like a meeting, is one event
+        // with it: 第十四届全国人民代表大会|第三次会议, 博鳌亚洲论坛|年会 (not
+        // 市十二次党代会|代表大会代表: a meeting's name and another word).
         let start = match previous.take() {
-            Some(p) if p.end == start && starts_with_ordinal(&text[start..head.start]) => {
+            Some((p, institution))
+                if p.end == start
+                    && (starts_with_ordinal(&text[start..head.start]) || (institution && start == head.start)) =>
+            {
                 if out.last().is_some_and(|e| e.span == p) {
                     out.pop();
                 }
@@ -74,11 +80,12 @@ pub(super) fn find(text: &str, walls: &Walls) -> Vec<Entity> {
             _ => start,
         };
         floor = head.end;
-        previous = (start < head.start).then_some(start..head.end);
+        let institution = ev.institutions.contains(&&text[start..head.end]);
+        previous = (start < head.start).then_some((start..head.end, institution));
         let named = ev.names.contains(&word);
         // One char cut from a longer word by a stop char (维也|纳会议) is no name.
         let torn = text[start..head.start].chars().count() == 1 && prev_char(text, start).is_some_and(is_han);
-        if (start == head.start && !named) || torn || ev.institutions.contains(&&text[start..head.end]) {
+        if (start == head.start && !named) || torn || institution {
             continue;
         }
         let (confidence, source) = if start == head.start { (0.9, Source::Lexicon) } else { (0.85, Source::Rule) };
@@ -243,6 +250,7 @@ mod tests {
             ("上海市第十六届人民代表大会第三次会议开幕", "上海市第十六届人民代表大会第三次会议"),
             ("。第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会第三次会议"),
             ("。中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会第三次会议"),
+            ("。博鳌亚洲论坛年会开幕", "博鳌亚洲论坛年会"),
         ] {
             assert_eq!(run(text), [want], "{text}");
         }
@@ -265,6 +273,10 @@ mod tests {
     #[test]
     fn meetings_side_by_side_stay_apart() {
         assert_eq!(run("进博会虹桥论坛"), ["进博会", "虹桥论坛"]);
+        // A foundation's forum is the foundation (an organization, the model's).
+        assert!(run("。世界经济论坛报告显示").is_empty());
+        // A meeting's name and another word that begins with a head.
+        assert_eq!(run("、市十二次党代会代表大会代表列席"), ["市十二次党代会"]);
         assert_eq!(run("世界人工智能大会青年论坛"), ["世界人工智能大会", "青年论坛"]);
         assert_eq!(run("中央经济工作会议、第三次全国国土调查会议"), ["中央经济工作会议", "第三次全国国土调查会议"]);
     }
