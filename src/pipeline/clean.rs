@@ -2,11 +2,13 @@
 //!
 //! Clients always get spans into the text they sent. Annotators, though, should
 //! not see the accidents of web scraping: a page break inside a word (责⏎⏎任感),
-//! ASCII commas in Chinese prose, full-width digits. [`CleanText`] rewrites those
-//! and remembers, run by run, where every cleaned byte came from.
+//! ASCII commas in Chinese prose, full-width digits, HTML markup ([`markup`]).
+//! [`CleanText`] rewrites those and remembers, run by run, where every cleaned
+//! byte came from.
 
 use std::sync::LazyLock;
 
+use super::markup;
 use super::types::Span;
 
 /// A line shorter than this (in chars) is a heading, a byline or a menu item,
@@ -55,8 +57,20 @@ impl CleanText {
         let mut pending = 0;
         let mut prev: Option<char> = None;
         let mut line_chars = 0usize;
+        let mut markup = markup::Scanner::default();
         let mut i = 0;
         while let Some(c) = original[i..].chars().next() {
+            if matches!(c, '<' | '&')
+                && let Some((end, read_as)) = markup.at(original, i)
+            {
+                builder.copy(original, pending..i);
+                builder.replace(i, end - i, read_as);
+                prev = Some(read_as);
+                line_chars = if read_as == '\n' { 0 } else { line_chars + 1 };
+                pending = end;
+                i = end;
+                continue;
+            }
             if is_break_or_space(c) && line_chars >= MIN_PROSE_LINE_CHARS && prev.is_some_and(is_cjk_ideograph) {
                 let run_end = whitespace_run_end(original, i);
                 let rest = &original[run_end..];

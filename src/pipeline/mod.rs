@@ -12,6 +12,7 @@
 
 pub mod clean;
 pub mod keywords;
+pub mod markup;
 pub mod ner;
 pub mod offsets;
 pub mod policy;
@@ -185,7 +186,8 @@ impl Annotator {
             let spans = view.to_original_sorted(segments.iter().map(|s| s.span.clone()));
             // Sized up front: a filtered collect would grow (and copy) the
             // vector a dozen times. Whitespace tokens are dropped; most tokens
-            // are told apart by their first char.
+            // are told apart by their first char. An HTML tag stays a token
+            // (`x`): the tokens cover every other char of the text.
             annotation.tokens = Vec::with_capacity(segments.len());
             annotation.tokens.extend(
                 segments

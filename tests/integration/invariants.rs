@@ -247,10 +247,29 @@ fn droppable(c: char) -> bool {
     matches!(c, '\n' | '\r' | ' ' | '\u{3000}' | '\t')
 }
 
+/// The chars of `original` the cleaned view keeps, whitespace aside: HTML
+/// markup counts as what it reads as (a tag as a space or a line break,
+/// `&lt;` as one char).
+fn kept_chars(original: &str) -> usize {
+    let mut markup = tifa::pipeline::markup::Scanner::default();
+    let (mut count, mut i) = (0, 0);
+    while let Some(c) = original[i..].chars().next() {
+        if let Some((end, read_as)) = markup.at(original, i) {
+            count += usize::from(!droppable(read_as));
+            i = end;
+        } else {
+            count += usize::from(!droppable(c));
+            i += c.len_utf8();
+        }
+    }
+    count
+}
+
 /// `clean_spans` (char-aligned spans of `clean.as_str()`, any order) map to
 /// the same original spans one by one and all at once; each lands inside the
 /// original on char boundaries and holds the same non-whitespace chars
-/// (cleaning only drops whitespace and folds one char into one char).
+/// (cleaning only drops whitespace, folds one char into one char and reads
+/// HTML markup as one char).
 pub fn check_clean(original: &str, clean: &CleanText, clean_spans: &[Span]) -> Checked {
     let cleaned = clean.as_str();
     let batch = clean.to_original_sorted(clean_spans.iter().cloned());
@@ -268,9 +287,8 @@ pub fn check_clean(original: &str, clean: &CleanText, clean_spans: &[Span]) -> C
         if !original.is_char_boundary(mapped.start) || !original.is_char_boundary(mapped.end) {
             return Err(format!("{span:?} maps to {mapped:?}, not on char boundaries"));
         }
-        let kept = |s: &str| s.chars().filter(|&c| !droppable(c)).count();
         let (from, to) = (&cleaned[span.clone()], &original[mapped.clone()]);
-        if kept(from) != kept(to) {
+        if from.chars().filter(|&c| !droppable(c)).count() != kept_chars(to) {
             return Err(format!("{span:?} {from:?} maps to {mapped:?} {to:?}: different content"));
         }
     }
