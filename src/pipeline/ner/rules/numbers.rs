@@ -170,17 +170,18 @@ fn at(text: &str, i: usize, c: char, out: &mut Vec<Entity>) -> Option<usize> {
 /// numeral also begins words (两成员国), so tenths stand before
 /// no other Han char than 以 (以上), 多, 左 (左右) and 的.
 fn share_at(text: &str, i: usize) -> Option<(f64, usize)> {
-    let run_end = if text.as_bytes()[i].is_ascii_digit() { ascii_digits_end(text, i) } else { cn_run_end(text, i) };
-    if !matches!(next_char(text, run_end), Some('分' | '成')) {
+    // Where the number ends first: most numerals are followed by neither 分 nor 成.
+    let end = plain_number_end(text, i)?;
+    if !matches!(next_char(text, end), Some('分' | '成')) {
         return None;
     }
-    let (whole, end) = plain_number_at(text, i)?;
+    let whole = plain_number(&text[i..end])?;
     if let Some(after) = rest(text, end).strip_prefix("分之") {
         let part_at = text.len() - after.len();
         let (part, part_end) = plain_number_at(text, part_at)?;
         return (whole >= 2.0 && part > 0.0 && part <= whole).then(|| (part / whole * 100.0, part_end));
     }
-    let end = end + rest(text, end).strip_prefix('成').map(|_| '成'.len_utf8())?;
+    let end = end + '成'.len_utf8();
     let next = next_char(text, end);
     let word_goes_on = next.is_some_and(|c| is_han(c) && !"以多左的".contains(c));
     // 一成 ends given names too often (穗积一成, 李一成) to be read alone.
@@ -191,19 +192,19 @@ fn share_at(text: &str, i: usize) -> Option<(f64, usize)> {
 /// A small number with no magnitude at `i`: Arabic digits or a Chinese
 /// numeral (一 and 两 included), and where it ends.
 fn plain_number_at(text: &str, i: usize) -> Option<(f64, usize)> {
-    let first = next_char(text, i)?;
-    let end = if first.is_ascii_digit() {
-        ascii_digits_end(text, i)
-    } else {
-        let end = cn_run_end(text, i);
-        if end == i || text[i..end].contains('点') {
-            return None;
-        }
-        end
-    };
-    let run = &text[i..end];
-    let value = if first.is_ascii_digit() { run.parse::<f64>().ok()? } else { parse_cn(run)? };
-    (end - i <= 12).then_some((value, end))
+    let end = plain_number_end(text, i)?;
+    Some((plain_number(&text[i..end])?, end))
+}
+
+/// Where the digits or the Chinese numeral (no decimal point) at `i` end,
+/// if there are any and at most 12 bytes of them.
+fn plain_number_end(text: &str, i: usize) -> Option<usize> {
+    let end = if next_char(text, i)?.is_ascii_digit() { ascii_digits_end(text, i) } else { cn_run_end(text, i) };
+    (end > i && end - i <= 12 && !text[i..end].contains('点')).then_some(end)
+}
+
+fn plain_number(run: &str) -> Option<f64> {
+    if run.starts_with(|c: char| c.is_ascii_digit()) { run.parse().ok() } else { parse_cn(run) }
 }
 
 /// The amount written at `i`: digits, magnitudes, 多/余.
